@@ -1,0 +1,90 @@
+"""The ``manifoldviz`` command group and the one place where errors become exit codes.
+
+Library errors about the caller's input (``InvalidInputError``) are usage errors: one line
+naming the parameter, exit 2. Other library errors are ``Error: ...``, exit 1. Ctrl-C exits 130
+without a traceback; outputs are written atomically, so nothing half-written is left behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+from typing import Any
+
+import click
+
+from manifoldviz_cli.options import examples
+
+
+class ManifoldvizGroup(click.Group):
+    """A click group that turns library errors into clean one-line messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from manifoldviz.errors import InvalidInputError, ManifoldvizError
+
+        try:
+            return super().invoke(ctx)
+        except InvalidInputError as exc:
+            hint = f"--{exc.param.replace('_', '-')}" if exc.param else None
+            raise click.BadParameter(str(exc), ctx=ctx, param_hint=hint) from None
+        except ManifoldvizError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise click.ClickException(
+                    "disk full: nothing was overwritten; free some space and retry"
+                ) from None
+            where = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        kwargs.setdefault("prog_name", "manifoldviz")
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Interrupted: no partial output was left behind.", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(
+    cls=ManifoldvizGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=examples(
+        "manifoldviz interpolate 3 8 --out morph.gif",
+        "manifoldviz interpolate 1 7 --data ~/mnist.npz --strip strip.png --plot evidence.png",
+        "manifoldviz data --data sample",
+        "manifoldviz cache list",
+    ),
+)
+@click.version_option(package_name="manifoldviz", prog_name="manifoldviz")
+def cli() -> None:
+    """See generalization in deep learning on MNIST: manifold interpolation and more.
+
+    Trained models are cached (see 'manifoldviz cache list'); every output records the data
+    source, seed and settings that produced it.
+    """
+
+
+def _register() -> None:
+    from manifoldviz_cli import cache_cmd, data_cmd, interpolate_cmd
+
+    cli.add_command(interpolate_cmd.interpolate)
+    cli.add_command(cache_cmd.cache)
+    cli.add_command(data_cmd.data)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point for ``python -m manifoldviz``."""
+    cli.main()

@@ -1,0 +1,46 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+F = Callable[..., Any]
+
+seed_option = click.option(
+    "--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+    help="Seeds Python, numpy and Keras; the same seed gives the same output.",
+)
+data_option = click.option(
+    "--data", metavar="PATH|sample", default=None,
+    help="MNIST .npz to use, or 'sample' for the embedded 5,000 digits. Default: "
+    "$MANIFOLDVIZ_MNIST, then Keras's cache, then a download, then the sample.",
+)
+limit_option = click.option(
+    "--limit", type=click.IntRange(min=10), default=None, metavar="N",
+    help="Use a class-stratified subset of at most N images per split.",
+)
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="Print only errors and the final output paths.",
+)
+
+
+def data_options(func: F) -> F:
+    """--data, --limit and --seed: where the digits come from and how they are picked."""
+    for option in (seed_option, limit_option, data_option):
+        func = option(func)
+    return func
+
+
+def progress_printer(quiet: bool) -> Callable[[str], None] | None:
+    """Line-by-line progress on stderr (no control characters, so logs stay clean)."""
+    if quiet:
+        return None
+    return lambda message: click.echo(message, err=True)
+
+
+def examples(*lines: str) -> str:
+    """An 'Examples:' epilog that click prints verbatim."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)

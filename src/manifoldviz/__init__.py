@@ -1,0 +1,40 @@
+"""manifoldviz: see generalization in deep learning on MNIST.
+
+The top-level names are imported lazily, so ``import manifoldviz`` stays fast and TensorFlow is
+loaded only by the work that needs it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module, metadata
+from typing import TYPE_CHECKING, Any
+
+try:
+    __version__ = metadata.version("manifoldviz")
+except metadata.PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0+unknown"
+
+_EXPORTS = {
+    "load_mnist": "manifoldviz.data",
+    "MnistData": "manifoldviz.data",
+    "interpolate": "manifoldviz.morph",
+    "InterpolationResult": "manifoldviz.morph",
+    "Store": "manifoldviz.store",
+    "ManifoldvizError": "manifoldviz.errors",
+    "InvalidInputError": "manifoldviz.errors",
+    "seed_everything": "manifoldviz.seeding",
+}
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+if TYPE_CHECKING:
+    from manifoldviz.data import MnistData, load_mnist
+    from manifoldviz.errors import InvalidInputError, ManifoldvizError
+    from manifoldviz.morph import InterpolationResult, interpolate
+    from manifoldviz.seeding import seed_everything
+    from manifoldviz.store import Store
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'manifoldviz' has no attribute {name!r}")

@@ -1,0 +1,283 @@
+"""Trained autoencoders and classifiers, from the model store or trained once and cached.
+
+Dense models are also saved as plain weight arrays and run with numpy when loaded from the
+cache: a warm ``interpolate`` then never imports TensorFlow (about 3.5 s on a 2-core machine).
+Convolutional models load through Keras with ``safe_mode=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from manifoldviz.data import MnistData
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.models import ARCHITECTURES
+from manifoldviz.store import Entry, Store
+from manifoldviz.transforms import flatten_scaled
+
+Progress = Callable[[str], None]
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class AutoencoderSpec:
+    """What determines a trained autoencoder (besides data and seed)."""
+
+    architecture: str = "dense"
+    latent_dim: int = 16
+    n_epochs: int | None = None  # None: 9 on full MNIST, more on small data (see epochs_for)
+    batch_size: int = 256
+
+    def __post_init__(self) -> None:
+        if self.architecture not in ARCHITECTURES:
+            raise InvalidInputError(
+                f"unknown model {self.architecture!r}; choose from {', '.join(ARCHITECTURES)}",
+                param="model",
+            )
+        if not 1 <= self.latent_dim <= 784:
+            raise InvalidInputError(f"latent size must be 1-784, got {self.latent_dim}",
+                                    param="latent_dim")
+
+
+@dataclass(frozen=True)
+class ClassifierSpec:
+    """The chapter's MLP classifier settings."""
+
+    hidden: int = 512
+    n_epochs: int | None = None  # None: the chapter's 5 on full MNIST, more on small data
+    batch_size: int = 128
+
+
+class DenseStack:
+    """A stack of dense layers run with numpy: ``x @ W + b`` then the activation, in turn."""
+
+    def __init__(self, weights: list[FloatArray], activations: list[str]):
+        self.weights = weights
+        self.activations = activations
+
+    @classmethod
+    def from_keras(cls, model: Any) -> DenseStack:
+        weights, activations = [], []
+        for layer in model.layers:
+            kernel, bias = (np.asarray(w, dtype=np.float32) for w in layer.get_weights())
+            weights += [kernel, bias]
+            activations.append(layer.get_config()["activation"])
+        return cls(weights, activations)
+
+    @classmethod
+    def load(cls, path: Path) -> DenseStack:
+        with np.load(path, allow_pickle=False) as arrays:
+            n_layers = int(arrays["n_layers"])
+            weights = [arrays[f"w{i}"] for i in range(2 * n_layers)]
+            activations = [str(arrays[f"activation{i}"]) for i in range(n_layers)]
+        return cls(weights, activations)
+
+    def save(self, path: Path) -> None:
+        arrays: dict[str, Any] = {"n_layers": np.array(len(self.activations))}
+        arrays.update({f"w{i}": w for i, w in enumerate(self.weights)})
+        arrays.update({f"activation{i}": np.array(a) for i, a in enumerate(self.activations)})
+        np.savez(path, **arrays)
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        out = np.asarray(x, dtype=np.float32)
+        for i, activation in enumerate(self.activations):
+            out = out @ self.weights[2 * i] + self.weights[2 * i + 1]
+            out = _ACTIVATIONS[activation](out)
+        return out
+
+
+def _softmax(x: FloatArray) -> FloatArray:
+    shifted = np.exp(x - x.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+_ACTIVATIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
+    "linear": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0),
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "softmax": _softmax,
+}
+
+
+class KerasNet:
+    """A saved Keras model loaded safely (``safe_mode=True``) and called on numpy arrays."""
+
+    def __init__(self, path: Path):
+        from manifoldviz.models import keras_module
+
+        self.model = keras_module().saving.load_model(path, safe_mode=True, compile=False)
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        return np.asarray(self.model.predict(np.asarray(x, np.float32), verbose=0), np.float32)
+
+
+@dataclass(frozen=True)
+class TrainedAutoencoder:
+    """An autoencoder ready for inference on flattened [0, 1] images."""
+
+    encode: Callable[[FloatArray], FloatArray]
+    decode: Callable[[FloatArray], FloatArray]
+    spec: AutoencoderSpec
+    info: dict[str, Any]
+
+    def reconstruct(self, x_flat: FloatArray) -> FloatArray:
+        return self.decode(self.encode(x_flat))
+
+
+@dataclass(frozen=True)
+class TrainedClassifier:
+    """The chapter's MLP ready for inference: ``predict_proba`` gives (N, 10) probabilities."""
+
+    predict_proba: Callable[[FloatArray], FloatArray]
+    spec: ClassifierSpec
+    info: dict[str, Any]
+
+
+def _entry_spec(spec: Any, data: MnistData, seed: int) -> dict[str, Any]:
+    return {**asdict(spec), "data": data.fingerprint(), "seed": seed}
+
+
+def _cached(
+    store: Store,
+    kind: str,
+    spec: dict[str, Any],
+    train: Callable[[Path], dict[str, Any]],
+    progress: Progress | None,
+) -> Entry:
+    trained: list[bool] = []
+
+    def build(folder: Path) -> dict[str, Any]:
+        trained.append(True)
+        return train(folder)
+
+    entry = store.get_or_build(kind, spec, build)
+    if progress and not trained:
+        progress(f"{kind}: loaded from cache ({entry.path.name})")
+    return entry
+
+
+def autoencoder(
+    data: MnistData,
+    spec: AutoencoderSpec | None = None,
+    *,
+    seed: int = 0,
+    store: Store | None = None,
+    progress: Progress | None = None,
+) -> TrainedAutoencoder:
+    """The autoencoder for ``spec`` trained on ``data``: from the cache, or trained and cached."""
+    spec = spec or AutoencoderSpec()
+    store = store or Store()
+    kind = f"autoencoder-{spec.architecture}"
+    entry = _cached(
+        store, kind, _entry_spec(spec, data, seed),
+        lambda folder: _train_autoencoder(folder, data, spec, seed, progress), progress,
+    )
+    encode, decode = _load_pair(entry, spec.architecture)
+    return TrainedAutoencoder(encode, decode, spec, entry.info)
+
+
+def _load_pair(entry: Entry, architecture: str) -> tuple[Any, Any]:
+    if architecture == "dense":
+        return DenseStack.load(entry.file("encoder.npz")), DenseStack.load(entry.file("decoder.npz"))
+    return KerasNet(entry.file("encoder.keras")), KerasNet(entry.file("decoder.keras"))
+
+
+def _train_autoencoder(
+    folder: Path, data: MnistData, spec: AutoencoderSpec, seed: int, progress: Progress | None
+) -> dict[str, Any]:
+    from manifoldviz import models
+    from manifoldviz.seeding import seed_everything
+
+    seed_everything(seed)
+    model, encoder, decoder = models.autoencoder(spec.architecture, spec.latent_dim)
+    x_train, x_test = flatten_scaled(data.x_train), flatten_scaled(data.x_test)
+    label = f"autoencoder ({spec.architecture}, latent {spec.latent_dim})"
+    n_epochs = spec.n_epochs or models.epochs_for(
+        len(x_train), spec.batch_size, base=9, min_steps=2000, cap=60
+    )
+    history = model.fit(
+        x_train, x_train, epochs=n_epochs, batch_size=spec.batch_size,
+        validation_data=(x_test, x_test), verbose=0,
+        callbacks=[_progress_callback(label, n_epochs, progress)],
+    )
+    test_loss = float(model.evaluate(x_test, x_test, verbose=0, batch_size=1024))
+    encoder.save(folder / "encoder.keras")
+    decoder.save(folder / "decoder.keras")
+    if spec.architecture == "dense":
+        DenseStack.from_keras(encoder).save(folder / "encoder.npz")
+        DenseStack.from_keras(decoder).save(folder / "decoder.npz")
+    if progress:
+        progress(f"{label}: test reconstruction loss {test_loss:.4f}")
+    return {"test_loss": test_loss, "n_epochs": n_epochs, "history": _plain(history.history)}
+
+
+def classifier(
+    data: MnistData,
+    spec: ClassifierSpec | None = None,
+    *,
+    seed: int = 0,
+    store: Store | None = None,
+    progress: Progress | None = None,
+) -> TrainedClassifier:
+    """The chapter's MLP trained on ``data``: from the cache, or trained and cached."""
+    spec = spec or ClassifierSpec()
+    store = store or Store()
+    entry = _cached(
+        store, "classifier-mlp", _entry_spec(spec, data, seed),
+        lambda folder: _train_classifier(folder, data, spec, seed, progress), progress,
+    )
+    return TrainedClassifier(DenseStack.load(entry.file("mlp.npz")), spec, entry.info)
+
+
+def _train_classifier(
+    folder: Path, data: MnistData, spec: ClassifierSpec, seed: int, progress: Progress | None
+) -> dict[str, Any]:
+    from manifoldviz import models
+    from manifoldviz.seeding import seed_everything
+
+    seed_everything(seed)
+    model = models.mlp_classifier(hidden=spec.hidden)
+    x_train, x_test = flatten_scaled(data.x_train), flatten_scaled(data.x_test)
+    n_epochs = spec.n_epochs or models.epochs_for(
+        len(x_train), spec.batch_size, base=5, min_steps=1000, cap=40
+    )
+    history = model.fit(
+        x_train, data.y_train, epochs=n_epochs, batch_size=spec.batch_size,
+        validation_data=(x_test, data.y_test), verbose=0,
+        callbacks=[_progress_callback("classifier (MLP 512)", n_epochs, progress)],
+    )
+    test_loss, test_accuracy = model.evaluate(x_test, data.y_test, verbose=0, batch_size=1024)
+    model.save(folder / "mlp.keras")
+    DenseStack.from_keras(model).save(folder / "mlp.npz")
+    if progress:
+        progress(f"classifier (MLP 512): test accuracy {test_accuracy:.4f}")
+    return {
+        "test_loss": float(test_loss),
+        "test_accuracy": float(test_accuracy),
+        "n_epochs": n_epochs,
+        "history": _plain(history.history),
+    }
+
+
+def _plain(history: dict[str, list[Any]]) -> dict[str, list[float]]:
+    return {name: [float(v) for v in values] for name, values in history.items()}
+
+
+def _progress_callback(label: str, n_epochs: int, progress: Progress | None) -> Any:
+    from manifoldviz.models import keras_module
+
+    keras = keras_module()
+
+    class EpochProgress(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+            if progress:
+                numbers = "  ".join(f"{k} {v:.4f}" for k, v in sorted((logs or {}).items()))
+                progress(f"{label}: epoch {epoch + 1}/{n_epochs}  {numbers}")
+
+    return EpochProgress()
