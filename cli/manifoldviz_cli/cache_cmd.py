@@ -33,8 +33,10 @@ def list_entries() -> None:
         )
         spec = entry.manifest.get("spec", {})
         source = spec.get("data", "")[:8]
-        click.echo(f"  {entry.path.name}  {entry.size_bytes() / 1e6:6.1f} MB  data {source}"
-                   f"  seed {spec.get('seed', '-')}  {metric}")
+        click.echo(
+            f"  {entry.path.name}  {entry.size_bytes() / 1e6:6.1f} MB  data {source}"
+            f"  seed {spec.get('seed', '-')}  {metric}"
+        )
 
 
 @cache.command(epilog=examples("manifoldviz cache clear --yes"))

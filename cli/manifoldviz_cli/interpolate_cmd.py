@@ -21,41 +21,123 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
 )
 @click.argument("a", type=click.IntRange(0, 9))
 @click.argument("b", type=click.IntRange(0, 9))
-@click.option("--out", type=OUTPUT_PATH, default=Path("morph.gif"), show_default=True,
-              help="Animation to write (.gif; .mp4 with imageio-ffmpeg).")
-@click.option("--strip", type=OUTPUT_PATH, default=None,
-              help="Also write the static strip figure (.png, .svg, .pdf; .mp4 animates).")
-@click.option("--metrics", type=OUTPUT_PATH, default=None,
-              help="Also write the per-frame evidence and settings as JSON.")
-@click.option("--plot", type=OUTPUT_PATH, default=None,
-              help="Also draw the per-frame evidence (.png, .svg, .pdf).")
-@click.option("--steps", type=click.IntRange(2, 200), default=12, show_default=True,
-              help="Frames on each path, endpoints included.")
-@click.option("--fps", type=click.FloatRange(0.5, 50), default=8, show_default=True,
-              help="Frames per second (the ends are held a little longer).")
-@click.option("--loop", type=click.IntRange(min=0), default=0, show_default=True,
-              help="How many times the GIF repeats; 0 loops forever.")
-@click.option("--bounce/--no-bounce", default=True, show_default=True,
-              help="Play back to the start after reaching the end (a seamless loop).")
-@click.option("--scale", type=click.IntRange(1, 32), default=8, show_default=True,
-              help="Nearest-neighbour upscaling of the 28x28 digits, for projectors.")
-@click.option("--model", type=click.Choice(["dense", "conv"]), default="dense",
-              show_default=True, help="Autoencoder architecture.")
-@click.option("--latent", "latent_dim", type=click.IntRange(1, 784), default=16,
-              show_default=True, help="Latent size of the autoencoder.")
-@click.option("--path", "path_kind", type=click.Choice(["linear", "slerp"]), default="linear",
-              show_default=True, help="How to move between the two latent codes.")
-@click.option("--index-a", type=click.IntRange(min=0), default=None,
-              help="Use this test-set image as the start (must be a digit A).")
-@click.option("--index-b", type=click.IntRange(min=0), default=None,
-              help="Use this test-set image as the end (must be a digit B).")
+@click.option(
+    "--out",
+    type=OUTPUT_PATH,
+    default=Path("morph.gif"),
+    show_default=True,
+    help="Animation to write (.gif; .mp4 with imageio-ffmpeg).",
+)
+@click.option(
+    "--strip",
+    type=OUTPUT_PATH,
+    default=None,
+    help="Also write the static strip figure (.png, .svg, .pdf; .mp4 animates).",
+)
+@click.option(
+    "--metrics",
+    type=OUTPUT_PATH,
+    default=None,
+    help="Also write the per-frame evidence and settings as JSON.",
+)
+@click.option(
+    "--plot",
+    type=OUTPUT_PATH,
+    default=None,
+    help="Also draw the per-frame evidence (.png, .svg, .pdf).",
+)
+@click.option(
+    "--steps",
+    type=click.IntRange(2, 200),
+    default=12,
+    show_default=True,
+    help="Frames on each path, endpoints included.",
+)
+@click.option(
+    "--fps",
+    type=click.FloatRange(0.5, 50),
+    default=8,
+    show_default=True,
+    help="Frames per second (the ends are held a little longer).",
+)
+@click.option(
+    "--loop",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="How many times the GIF repeats; 0 loops forever.",
+)
+@click.option(
+    "--bounce/--no-bounce",
+    default=True,
+    show_default=True,
+    help="Play back to the start after reaching the end (a seamless loop).",
+)
+@click.option(
+    "--scale",
+    type=click.IntRange(1, 32),
+    default=8,
+    show_default=True,
+    help="Nearest-neighbour upscaling of the 28x28 digits, for projectors.",
+)
+@click.option(
+    "--model",
+    type=click.Choice(["dense", "conv"]),
+    default="dense",
+    show_default=True,
+    help="Autoencoder architecture.",
+)
+@click.option(
+    "--latent",
+    "latent_dim",
+    type=click.IntRange(1, 784),
+    default=16,
+    show_default=True,
+    help="Latent size of the autoencoder.",
+)
+@click.option(
+    "--path",
+    "path_kind",
+    type=click.Choice(["linear", "slerp"]),
+    default="linear",
+    show_default=True,
+    help="How to move between the two latent codes.",
+)
+@click.option(
+    "--index-a",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Use this test-set image as the start (must be a digit A).",
+)
+@click.option(
+    "--index-b",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Use this test-set image as the end (must be a digit B).",
+)
 @data_options
 @quiet_option
 def interpolate(
-    a: int, b: int, out: Path, strip: Path | None, metrics: Path | None, plot: Path | None,
-    steps: int, fps: float, loop: int, bounce: bool, scale: int, model: str, latent_dim: int,
-    path_kind: str, index_a: int | None, index_b: int | None, seed: int, limit: int | None,
-    data: str | None, quiet: bool,
+    a: int,
+    b: int,
+    out: Path,
+    strip: Path | None,
+    metrics: Path | None,
+    plot: Path | None,
+    steps: int,
+    fps: float,
+    loop: int,
+    bounce: bool,
+    scale: int,
+    model: str,
+    latent_dim: int,
+    path_kind: str,
+    index_a: int | None,
+    index_b: int | None,
+    seed: int,
+    limit: int | None,
+    data: str | None,
+    quiet: bool,
 ) -> None:
     """Morph digit A into digit B in pixel space and in latent space, side by side.
 
@@ -82,8 +164,17 @@ def interpolate(
         check_output_path(metrics, param="metrics")
 
     result = run_interpolation(
-        a, b, n_steps=steps, seed=seed, data=data, limit=limit, model=model,
-        latent_dim=latent_dim, path=path_kind, index_a=index_a, index_b=index_b,
+        a,
+        b,
+        n_steps=steps,
+        seed=seed,
+        data=data,
+        limit=limit,
+        model=model,
+        latent_dim=latent_dim,
+        path=path_kind,
+        index_a=index_a,
+        index_b=index_b,
         progress=progress_printer(quiet),
     )
     written = [result.save_gif(out, fps=fps, scale=scale, loop=loop, bounce=bounce)]

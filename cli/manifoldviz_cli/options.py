@@ -10,20 +10,31 @@ import click
 F = Callable[..., Any]
 
 seed_option = click.option(
-    "--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=0,
+    show_default=True,
     help="Seeds Python, numpy and Keras; the same seed gives the same output.",
 )
 data_option = click.option(
-    "--data", metavar="PATH|sample", default=None,
+    "--data",
+    metavar="PATH|sample",
+    default=None,
     help="MNIST .npz to use, or 'sample' for the embedded 5,000 digits. Default: "
     "$MANIFOLDVIZ_MNIST, then Keras's cache, then a download, then the sample.",
 )
 limit_option = click.option(
-    "--limit", type=click.IntRange(min=10), default=None, metavar="N",
+    "--limit",
+    type=click.IntRange(min=10),
+    default=None,
+    metavar="N",
     help="Use a class-stratified subset of at most N images per split.",
 )
 quiet_option = click.option(
-    "--quiet", "-q", is_flag=True, help="Print only errors and the final output paths.",
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print only errors and the final output paths.",
 )
 
 

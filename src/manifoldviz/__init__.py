@@ -24,7 +24,17 @@ _EXPORTS = {
     "InvalidInputError": "manifoldviz.errors",
     "seed_everything": "manifoldviz.seeding",
 }
-__all__ = sorted(_EXPORTS) + ["__version__"]
+__all__ = [
+    "InterpolationResult",
+    "InvalidInputError",
+    "ManifoldvizError",
+    "MnistData",
+    "Store",
+    "__version__",
+    "interpolate",
+    "load_mnist",
+    "seed_everything",
+]
 
 if TYPE_CHECKING:
     from manifoldviz.data import MnistData, load_mnist

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +45,7 @@ class Panel:
 
 
 @lru_cache(maxsize=8)
-def _font(size: int):  # noqa: ANN202 - a PIL font
+def _font(size: int):
     from PIL import ImageFont
 
     try:
@@ -76,18 +77,29 @@ def compose_frame(panels: Sequence[Panel], *, title: str, scale: int) -> npt.NDA
     for i, panel in enumerate(panels):
         left = pad + i * (side + pad)
         top = title_h + heading_h
-        draw.text((left + side / 2, top - 6), panel.heading, fill=panel.colour,
-                  font=_font(text), anchor="mb")
+        draw.text(
+            (left + side / 2, top - 6),
+            panel.heading,
+            fill=panel.colour,
+            font=_font(text),
+            anchor="mb",
+        )
         pixels = np.clip(np.asarray(panel.image, np.float32), 0, 1)
         # Dark ink on white paper reads better on projectors than white on black.
         digit = Image.fromarray(np.uint8(np.rint(255 * (1 - pixels))), mode="L")
         digit = digit.resize((side, side), Image.Resampling.NEAREST)
         canvas.paste(digit.convert("RGB"), (left, top))
-        draw.rectangle((left - 3, top - 3, left + side + 2, top + side + 2),
-                       outline=panel.colour, width=3)
+        draw.rectangle(
+            (left - 3, top - 3, left + side + 2, top + side + 2), outline=panel.colour, width=3
+        )
         for j, line in enumerate(panel.caption):
-            draw.text((left + side / 2, top + side + pad / 2 + j * int(text * 1.3)), line,
-                      fill="black", font=_font(int(text * 0.9)), anchor="mt")
+            draw.text(
+                (left + side / 2, top + side + pad / 2 + j * int(text * 1.3)),
+                line,
+                fill="black",
+                font=_font(int(text * 0.9)),
+                anchor="mt",
+            )
     return np.asarray(canvas)
 
 
@@ -100,8 +112,9 @@ def check_animation_path(path: str | os.PathLike[str], *, param: str = "out") ->
             f"{path}: animations are written as {' or '.join(ANIMATION_SUFFIXES)}", param=param
         )
     if suffix == ".mp4" and importlib.util.find_spec("imageio_ffmpeg") is None:
-        raise InvalidInputError(f"{path}: .mp4 needs imageio-ffmpeg (pip install imageio-ffmpeg)",
-                                param=param)
+        raise InvalidInputError(
+            f"{path}: .mp4 needs imageio-ffmpeg (pip install imageio-ffmpeg)", param=param
+        )
     check_output_path(path, param=param)
     return path
 
@@ -142,17 +155,42 @@ def write_animation(
 def _write_gif(
     path: Path, frames: Sequence[npt.NDArray[np.uint8]], durations_ms: Sequence[int], *, loop: int
 ) -> None:
-    """One shared palette and no dithering: flat areas stay flat and the file stays small."""
+    """A fixed palette (grey ramp plus our accent colours), no dithering: flat areas stay flat,
+    the file stays small and the same frames always give the same bytes."""
     from PIL import Image
 
-    strip = Image.fromarray(np.concatenate(list(frames), axis=0))
-    palette = strip.quantize(colors=32, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    images = [
-        Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE)
-        for frame in frames
-    ]
-    images[0].save(path, format="GIF", save_all=True, append_images=images[1:],
-                   duration=list(durations_ms), loop=loop, optimize=True, disposal=1)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(_gif_palette())
+    quantized: dict[int, Any] = {}
+    images = []
+    for frame in frames:  # a bouncing loop repeats frames: quantize each distinct one once
+        if id(frame) not in quantized:
+            quantized[id(frame)] = Image.fromarray(frame).quantize(
+                palette=palette, dither=Image.Dither.NONE
+            )
+        images.append(quantized[id(frame)])
+    images[0].save(
+        path,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=list(durations_ms),
+        loop=loop,
+        optimize=True,
+        disposal=1,
+    )
+
+
+@lru_cache(maxsize=1)
+def _gif_palette() -> list[int]:
+    greys = np.linspace(0, 255, 24).round().astype(int)
+    colours = [tuple(int(g) for g in (v, v, v)) for v in greys]
+    for hex_colour in OKABE_ITO.values():
+        rgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
+        for weight in (1.0, 0.5):
+            colours.append(tuple(int(c) for c in np.rint(weight * rgb + (1 - weight) * 255)))
+    flat = [c for colour in colours[:256] for c in colour]
+    return flat + [255] * (768 - len(flat))
 
 
 def _pad_even(frames: Sequence[npt.NDArray[np.uint8]]) -> npt.NDArray[np.uint8]:
@@ -167,8 +205,8 @@ def sequence_with_holds(
     """Frame order and per-frame durations: a pause at each end, then (optionally) back again."""
     if fps <= 0:
         raise InvalidInputError(f"fps must be positive, got {fps}", param="fps")
-    step = max(20, int(round(1000 / fps)))
-    hold = max(step, int(round(hold_s * 1000)))
+    step = max(20, round(1000 / fps))
+    hold = max(step, round(hold_s * 1000))
     order = list(range(n_frames))
     if bounce:
         order += list(range(n_frames - 2, 0, -1))

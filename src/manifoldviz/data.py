@@ -8,6 +8,7 @@ The decision (:func:`plan_sources`) is kept apart from the loading that carries 
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import os
@@ -62,13 +63,18 @@ class MnistData:
         """True when this is the embedded 5,000-digit sample rather than full MNIST."""
         return self.source.kind == SAMPLE
 
-    def fingerprint(self) -> str:
+    @functools.cached_property
+    def _fingerprint(self) -> str:
         """A short hash of the exact arrays, used in cache keys (same data, same key)."""
         digest = hashlib.blake2b(digest_size=12)
         for array in (self.x_train, self.y_train, self.x_test, self.y_test):
             digest.update(str(array.shape).encode())
             digest.update(np.ascontiguousarray(array).data)
         return digest.hexdigest()
+
+    def fingerprint(self) -> str:
+        """A short hash of the exact arrays, used in cache keys (same data, same key)."""
+        return self._fingerprint
 
     def describe(self) -> dict[str, object]:
         """What a results file records about the data."""
@@ -136,8 +142,9 @@ def load_mnist(
     >>> (x_train, y_train), (x_test, y_test) = load_mnist("sample", limit=500)
     """
     if limit is not None and limit < 10:
-        raise InvalidInputError(f"limit must be at least 10 (one per digit), got {limit}",
-                                param="limit")
+        raise InvalidInputError(
+            f"limit must be at least 10 (one per digit), got {limit}", param="limit"
+        )
     if offline is None:
         offline = os.environ.get(ENV_OFFLINE, "") not in ("", "0")
     notices: list[str] = []
@@ -190,8 +197,9 @@ def _keras_download(timeout: float = 3.0) -> Path | None:
         from keras.utils import get_file
 
         cache = keras_cache_path().parent.parent
-        return Path(get_file("mnist.npz", origin=KERAS_ORIGIN, file_hash=KERAS_SHA256,
-                             cache_dir=str(cache)))
+        return Path(
+            get_file("mnist.npz", origin=KERAS_ORIGIN, file_hash=KERAS_SHA256, cache_dir=str(cache))
+        )
     except Exception:  # a failed or interrupted download is just an unavailable source
         return None
 

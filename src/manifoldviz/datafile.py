@@ -145,7 +145,9 @@ def checked_images(x: np.ndarray, where: str) -> npt.NDArray[np.uint8]:
         raise DataFileError(f"{where}: contains NaN or infinite values")
     low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
     if low < 0 or high > 255:
-        raise DataFileError(f"{where}: values span [{low:g}, {high:g}], expected [0, 1] or [0, 255]")
+        raise DataFileError(
+            f"{where}: values span [{low:g}, {high:g}], expected [0, 1] or [0, 255]"
+        )
     scale = 255.0 if high <= 1.0 and x.dtype.kind == "f" else 1.0
     return np.rint(values * scale).astype(np.uint8)
 
@@ -173,7 +175,7 @@ def split_by_class(
     test_mask = np.zeros(len(y), dtype=bool)
     for digit in np.unique(y):
         members = np.flatnonzero(y == digit)
-        n_test = int(round(len(members) * test_fraction))
+        n_test = round(len(members) * test_fraction)
         if n_test:
             test_mask[members[-n_test:]] = True
     return (x[~test_mask], y[~test_mask]), (x[test_mask], y[test_mask])

@@ -16,8 +16,9 @@ MAX_STEPS = 200
 def check_steps(n_steps: int) -> None:
     """Reject step counts that make no path (< 2) or an absurd animation (> 200)."""
     if not 2 <= n_steps <= MAX_STEPS:
-        raise InvalidInputError(f"steps must be between 2 and {MAX_STEPS}, got {n_steps}",
-                                param="steps")
+        raise InvalidInputError(
+            f"steps must be between 2 and {MAX_STEPS}, got {n_steps}", param="steps"
+        )
 
 
 def step_times(n_steps: int) -> FloatArray:
@@ -55,23 +56,27 @@ def slerp_path(a: FloatArray, b: FloatArray, n_steps: int) -> FloatArray:
 PATHS = {"linear": linear_path, "slerp": slerp_path}
 
 
-def latent_path_fn(name: str):  # noqa: ANN201 - returns one of PATHS
+def latent_path_fn(name: str):
     """The latent path function called ``name`` (``linear`` or ``slerp``)."""
     if name not in PATHS:
-        raise InvalidInputError(f"unknown path {name!r}; choose from {', '.join(PATHS)}",
-                                param="path")
+        raise InvalidInputError(
+            f"unknown path {name!r}; choose from {', '.join(PATHS)}", param="path"
+        )
     return PATHS[name]
 
 
 def nearest_distances(
-    frames: FloatArray, reference: FloatArray, *, batch: int = 8192
+    frames: FloatArray, reference: npt.NDArray[np.generic], *, batch: int = 8192
 ) -> FloatArray:
     """Euclidean distance from each frame to its nearest row of ``reference`` (both flattened).
 
     Computed as ``|f|² - 2 f·r + |r|²`` in blocks, so 60,000 training images need no more than
-    a few tens of MB beyond the reference itself.
+    a few tens of MB beyond the reference itself. A uint8 ``reference`` is read as value/255,
+    converted one block at a time (no full float copy of the training set).
     """
     frames = frames.reshape(len(frames), -1).astype(np.float32)
+    scale = np.float32(255.0) if reference.dtype == np.uint8 else np.float32(1.0)
+    frames = frames * scale
     best = np.full(len(frames), np.inf, dtype=np.float32)
     frame_sq = np.einsum("ij,ij->i", frames, frames)
     for start in range(0, len(reference), batch):
@@ -80,7 +85,7 @@ def nearest_distances(
         block_sq = np.einsum("ij,ij->i", block, block)
         squared = frame_sq[:, None] - 2 * frames @ block.T + block_sq[None, :]
         best = np.minimum(best, squared.min(axis=1))
-    return np.sqrt(np.maximum(best, 0)).astype(np.float32)
+    return (np.sqrt(np.maximum(best, 0)) / scale).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -127,11 +132,13 @@ def path_summary(evidence: list[FrameEvidence]) -> dict[str, float]:
 
 def verdict(pixel: dict[str, float], latent: dict[str, float]) -> str:
     """One sentence saying which path stays closer to the data manifold, with its numbers."""
-    votes = sum([
-        latent["mean_reconstruction_error"] < pixel["mean_reconstruction_error"],
-        latent["mean_nearest_distance"] < pixel["mean_nearest_distance"],
-        latent["mean_confidence"] > pixel["mean_confidence"],
-    ])
+    votes = sum(
+        [
+            latent["mean_reconstruction_error"] < pixel["mean_reconstruction_error"],
+            latent["mean_nearest_distance"] < pixel["mean_nearest_distance"],
+            latent["mean_confidence"] > pixel["mean_confidence"],
+        ]
+    )
     numbers = (
         f"reconstruction error {latent['mean_reconstruction_error']:.4f} vs "
         f"{pixel['mean_reconstruction_error']:.4f}, distance to nearest training digit "

@@ -10,10 +10,26 @@ ARCHITECTURES = ("dense", "conv")
 
 
 def keras_module() -> Any:
-    """Import Keras with TensorFlow's C++ start-up chatter silenced (override: TF_CPP_MIN_LOG_LEVEL)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
+    """Import Keras, keeping TensorFlow's C++ start-up chatter out of the user's terminal.
 
+    TensorFlow's native code logs CUDA probing and CPU-feature notes to file descriptor 2 before
+    its own log level applies, so the first import runs with that descriptor pointed at
+    /dev/null (Python exceptions are unaffected). ``TF_CPP_MIN_LOG_LEVEL`` still overrides.
+    """
+    import sys
+
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    saved = os.dup(2)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        import keras
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
     return keras
 
 
@@ -114,7 +130,5 @@ def mlp_classifier(input_dim: int = 784, hidden: int = 512, n_classes: int = 10)
         ],
         name="mlp",
     )
-    model.compile(
-        optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model

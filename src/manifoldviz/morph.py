@@ -57,7 +57,10 @@ class InterpolationResult:
 
     def table(self) -> str:
         """A short text table of the per-frame evidence for both paths."""
-        header = f"{'t':>5} | {'pixel: pred  conf  recon  nearest':<34}| latent: pred  conf  recon  nearest"
+        header = (
+            f"{'t':>5} | {'pixel: pred  conf  recon  nearest':<34}"
+            "| latent: pred  conf  recon  nearest"
+        )
         lines = [header, "-" * len(header)]
         for p, q in zip(self.evidence["pixel"], self.evidence["latent"], strict=True):
             lines.append(
@@ -134,8 +137,13 @@ class InterpolationResult:
         }
         with lecture_style():
             figure = new_figure(1.25 * len(self.t) + 1.5, 4.6)
-            draw_strip(figure, {"pixel": self.pixel, "latent": self.latent}, list(self.t),
-                       captions, title=f"Interpolating {a} → {b}: pixel space vs latent space")
+            draw_strip(
+                figure,
+                {"pixel": self.pixel, "latent": self.latent},
+                list(self.t),
+                captions,
+                title=f"Interpolating {a} → {b}: pixel space vs latent space",
+            )
             return save_figure(figure, path)
 
     def plot_evidence(self, path: str | os.PathLike[str]) -> Path:
@@ -162,8 +170,9 @@ class InterpolationResult:
         with tempfile.TemporaryDirectory() as folder:
             gif = self.save_gif(Path(folder) / "morph.gif", scale=5)
             encoded = base64.b64encode(gif.read_bytes()).decode("ascii")
-        return (f'<img src="data:image/gif;base64,{encoded}" alt="interpolation"/>'
-                f"<p>{self.verdict}</p>")
+        return (
+            f'<img src="data:image/gif;base64,{encoded}" alt="interpolation"/><p>{self.verdict}</p>'
+        )
 
 
 def check_digit(value: int, name: str) -> int:
@@ -192,14 +201,16 @@ def pick_endpoints(
             if not 0 <= index < len(y):
                 raise InvalidInputError(f"{name} must be 0-{len(y) - 1}, got {index}", param=name)
             if int(y[index]) != digit:
-                raise InvalidInputError(f"{name}={index} is a {int(y[index])}, not a {digit}",
-                                        param=name)
+                raise InvalidInputError(
+                    f"{name}={index} is a {int(y[index])}, not a {digit}", param=name
+                )
             chosen.append(int(index))
             continue
         candidates = np.setdiff1d(np.flatnonzero(y == digit), chosen)
         if len(candidates) == 0:
-            raise InvalidInputError(f"no other test image of digit {digit} in this data",
-                                    param=name)
+            raise InvalidInputError(
+                f"no other test image of digit {digit} in this data", param=name
+            )
         chosen.append(int(rng(seed, "endpoint", name).choice(candidates)))
     return chosen[0], chosen[1]
 
@@ -262,17 +273,25 @@ def interpolate(
     latent = np.clip(ae.decode(latent_path(codes[0], codes[1], n_steps)), 0, 1)
     t = interp.step_times(n_steps)
 
-    train_flat = flatten_scaled(data.x_train)
     evidence = {}
     for name, frames in (("pixel", pixel), ("latent", latent)):
         recon_error = np.mean((ae.reconstruct(frames) - frames) ** 2, axis=1)
         evidence[name] = interp.frame_evidence(
-            t, mlp.predict_proba(frames), recon_error, interp.nearest_distances(frames, train_flat)
+            t,
+            mlp.predict_proba(frames),
+            recon_error,
+            interp.nearest_distances(frames, data.x_train),
         )
     summary = {name: interp.path_summary(ev) for name, ev in evidence.items()}
     settings = {
-        "digit_a": a, "digit_b": b, "index_a": i_a, "index_b": i_b, "n_steps": n_steps,
-        "seed": seed, "path": path, "autoencoder": asdict(ae_spec),
+        "digit_a": a,
+        "digit_b": b,
+        "index_a": i_a,
+        "index_b": i_b,
+        "n_steps": n_steps,
+        "seed": seed,
+        "path": path,
+        "autoencoder": asdict(ae_spec),
         "autoencoder_test_loss": ae.info.get("test_loss"),
         "classifier_test_accuracy": mlp.info.get("test_accuracy"),
         "data": data.describe(),

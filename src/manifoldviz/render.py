@@ -112,8 +112,9 @@ def draw_strip(
             ax.set_xlabel(captions[name][c], fontsize=13)
             if r == 0:
                 ax.set_title(f"t={t[c]:.2f}", fontsize=13)
-        axes[r, 0].set_ylabel(PATH_LABELS.get(name, name), fontsize=17,
-                              color=PATH_COLOURS.get(name, "black"))
+        axes[r, 0].set_ylabel(
+            PATH_LABELS.get(name, name), fontsize=17, color=PATH_COLOURS.get(name, "black")
+        )
     figure.suptitle(title)
     return figure
 
@@ -128,8 +129,14 @@ def draw_path_metric(
 ) -> Any:
     """One panel of per-frame evidence: a line per path against t; return the axis."""
     for name, values in series.items():
-        ax.plot(t, values, color=PATH_COLOURS[name], label=PATH_LABELS[name],
-                linestyle="-" if name == "latent" else "--", marker="o")
+        ax.plot(
+            t,
+            values,
+            color=PATH_COLOURS[name],
+            label=PATH_LABELS[name],
+            linestyle="-" if name == "latent" else "--",
+            marker="o",
+        )
     ax.set_xlabel("interpolation t")
     ax.set_ylabel(ylabel)
     ax.set_title(title)

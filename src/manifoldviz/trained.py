@@ -41,8 +41,9 @@ class AutoencoderSpec:
                 param="model",
             )
         if not 1 <= self.latent_dim <= 784:
-            raise InvalidInputError(f"latent size must be 1-784, got {self.latent_dim}",
-                                    param="latent_dim")
+            raise InvalidInputError(
+                f"latent size must be 1-784, got {self.latent_dim}", param="latent_dim"
+            )
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,11 @@ def autoencoder(
     store = store or Store()
     kind = f"autoencoder-{spec.architecture}"
     entry = _cached(
-        store, kind, _entry_spec(spec, data, seed),
-        lambda folder: _train_autoencoder(folder, data, spec, seed, progress), progress,
+        store,
+        kind,
+        _entry_spec(spec, data, seed),
+        lambda folder: _train_autoencoder(folder, data, spec, seed, progress),
+        progress,
     )
     encode, decode = _load_pair(entry, spec.architecture)
     return TrainedAutoencoder(encode, decode, spec, entry.info)
@@ -184,7 +188,9 @@ def autoencoder(
 
 def _load_pair(entry: Entry, architecture: str) -> tuple[Any, Any]:
     if architecture == "dense":
-        return DenseStack.load(entry.file("encoder.npz")), DenseStack.load(entry.file("decoder.npz"))
+        return DenseStack.load(entry.file("encoder.npz")), DenseStack.load(
+            entry.file("decoder.npz")
+        )
     return KerasNet(entry.file("encoder.keras")), KerasNet(entry.file("decoder.keras"))
 
 
@@ -202,8 +208,12 @@ def _train_autoencoder(
         len(x_train), spec.batch_size, base=9, min_steps=2000, cap=60
     )
     history = model.fit(
-        x_train, x_train, epochs=n_epochs, batch_size=spec.batch_size,
-        validation_data=(x_test, x_test), verbose=0,
+        x_train,
+        x_train,
+        epochs=n_epochs,
+        batch_size=spec.batch_size,
+        validation_data=(x_test, x_test),
+        verbose=0,
         callbacks=[_progress_callback(label, n_epochs, progress)],
     )
     test_loss = float(model.evaluate(x_test, x_test, verbose=0, batch_size=1024))
@@ -229,8 +239,11 @@ def classifier(
     spec = spec or ClassifierSpec()
     store = store or Store()
     entry = _cached(
-        store, "classifier-mlp", _entry_spec(spec, data, seed),
-        lambda folder: _train_classifier(folder, data, spec, seed, progress), progress,
+        store,
+        "classifier-mlp",
+        _entry_spec(spec, data, seed),
+        lambda folder: _train_classifier(folder, data, spec, seed, progress),
+        progress,
     )
     return TrainedClassifier(DenseStack.load(entry.file("mlp.npz")), spec, entry.info)
 
@@ -248,8 +261,12 @@ def _train_classifier(
         len(x_train), spec.batch_size, base=5, min_steps=1000, cap=40
     )
     history = model.fit(
-        x_train, data.y_train, epochs=n_epochs, batch_size=spec.batch_size,
-        validation_data=(x_test, data.y_test), verbose=0,
+        x_train,
+        data.y_train,
+        epochs=n_epochs,
+        batch_size=spec.batch_size,
+        validation_data=(x_test, data.y_test),
+        verbose=0,
         callbacks=[_progress_callback("classifier (MLP 512)", n_epochs, progress)],
     )
     test_loss, test_accuracy = model.evaluate(x_test, data.y_test, verbose=0, batch_size=1024)

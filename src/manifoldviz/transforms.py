@@ -42,11 +42,12 @@ def shuffled_labels(
     ``train_labels[:]`` is a view, and shuffling it in place corrupts the originals.
     """
     if not 0.0 <= fraction <= 1.0:
-        raise InvalidInputError(f"label-noise fraction must be in [0, 1], got {fraction}",
-                                param="label_noise")
+        raise InvalidInputError(
+            f"label-noise fraction must be in [0, 1], got {fraction}", param="label_noise"
+        )
     generator = rng(seed, "shuffled-labels")
     out = np.array(y, copy=True)
-    n_corrupt = int(round(fraction * len(y)))
+    n_corrupt = round(fraction * len(y))
     chosen = np.sort(generator.choice(len(y), size=n_corrupt, replace=False))
     out[chosen] = out[generator.permutation(chosen)]
     return out
@@ -76,15 +77,18 @@ def imbalanced_binary(
     positives = np.flatnonzero(y == positive_digit)
     negatives = np.flatnonzero(y != positive_digit)
     if len(positives) == 0 or len(negatives) == 0:
-        raise InvalidInputError(f"digit {positive_digit} needs both positives and negatives",
-                                param="digit")
+        raise InvalidInputError(
+            f"digit {positive_digit} needs both positives and negatives", param="digit"
+        )
     total_cap = min(len(positives) / positive_fraction, len(negatives) / (1 - positive_fraction))
     total = int(min(n if n is not None else total_cap, total_cap))
-    n_pos = max(1, int(round(total * positive_fraction)))
+    n_pos = max(1, round(total * positive_fraction))
     n_neg = max(1, total - n_pos)
-    chosen = np.concatenate([
-        generator.choice(positives, size=n_pos, replace=False),
-        generator.choice(negatives, size=n_neg, replace=False),
-    ])
+    chosen = np.concatenate(
+        [
+            generator.choice(positives, size=n_pos, replace=False),
+            generator.choice(negatives, size=n_neg, replace=False),
+        ]
+    )
     chosen = generator.permutation(chosen)
     return x[chosen], (y[chosen] == positive_digit).astype(np.uint8)
