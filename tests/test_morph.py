@@ -1,0 +1,105 @@
+"""``interpolate`` end to end on 300 real digits: paths, evidence, outputs, caching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.morph import interpolate, pick_endpoints
+from manifoldviz.store import Store
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def result(tiny_mnist):
+    return interpolate(3, 8, n_steps=6, data=tiny_mnist, seed=0)
+
+
+def test_paths_have_the_promised_shape_and_endpoints(result, tiny_mnist) -> None:
+    for frames in (result.pixel, result.latent):
+        assert frames.shape == (6, 28, 28) and frames.dtype == np.float32
+        assert frames.min() >= 0 and frames.max() <= 1
+    i_a, i_b = result.settings["index_a"], result.settings["index_b"]
+    assert tiny_mnist.y_test[i_a] == 3 and tiny_mnist.y_test[i_b] == 8
+    np.testing.assert_array_equal(result.pixel[0], tiny_mnist.x_test[i_a] / np.float32(255))
+    np.testing.assert_array_equal(result.pixel[-1], tiny_mnist.x_test[i_b] / np.float32(255))
+
+
+def test_evidence_favours_the_latent_path(result) -> None:
+    assert [len(result.evidence[k]) for k in ("pixel", "latent")] == [6, 6]
+    pixel, latent = result.summary["pixel"], result.summary["latent"]
+    assert latent["mean_reconstruction_error"] < pixel["mean_reconstruction_error"]
+    assert "latent" in result.verdict
+    assert "t" in result.table() and len(result.table().splitlines()) == 8
+    recorded = result.to_dict()
+    assert recorded["settings"]["data"]["source"] == "sample"
+    assert recorded["settings"]["seed"] == 0
+
+
+def test_gif_loops_holds_and_is_reproducible(result, tmp_path: Path) -> None:
+    path = result.save_gif(tmp_path / "morph.gif", fps=10, scale=3)
+    with Image.open(path) as gif:
+        assert gif.info["loop"] == 0
+        assert gif.n_frames == 10  # 6 forward, 4 back (bounce)
+        assert gif.info["duration"] >= 500  # held at the start
+    first = path.read_bytes()
+    result.save_gif(path, fps=10, scale=3)  # replaces the existing file
+    assert path.read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["morph.gif"]
+
+
+def test_strip_and_evidence_figures_are_byte_stable(result, tmp_path: Path) -> None:
+    for name in ("strip.svg", "strip.png"):
+        first = result.save_strip(tmp_path / name).read_bytes()
+        assert result.save_strip(tmp_path / name).read_bytes() == first
+    assert result.plot_evidence(tmp_path / "evidence.png").stat().st_size > 10_000
+    assert b"Date" not in (tmp_path / "strip.svg").read_bytes()[:2000]
+
+
+def test_second_call_is_served_from_the_cache(tiny_mnist, result) -> None:
+    messages: list[str] = []
+    again = interpolate(3, 8, n_steps=6, data=tiny_mnist, seed=0, progress=messages.append)
+    assert not any("epoch" in m for m in messages)
+    assert sum("loaded from cache" in m for m in messages) == 2
+    np.testing.assert_array_equal(again.latent, result.latent)
+
+
+def test_notebook_display(result) -> None:
+    html = result._repr_html_()
+    assert html.startswith('<img src="data:image/gif;base64,') and result.verdict in html
+
+
+def test_same_digit_twice_gives_two_images(tiny_mnist, seed: int) -> None:
+    i_a, i_b = pick_endpoints(tiny_mnist.y_test, 4, 4, seed=seed)
+    assert i_a != i_b and tiny_mnist.y_test[i_a] == tiny_mnist.y_test[i_b] == 4
+    assert pick_endpoints(tiny_mnist.y_test, 4, 4, seed=seed) == (i_a, i_b)
+
+
+def test_training_is_reproducible_for_a_seed(tiny_mnist, tmp_path: Path) -> None:
+    runs = [
+        interpolate(1, 7, n_steps=3, data=tiny_mnist, seed=5, store=Store(tmp_path / name))
+        for name in ("one", "two")
+    ]
+    np.testing.assert_array_equal(runs[0].latent, runs[1].latent)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param"),
+    [
+        ({"a": 10, "b": 1}, "a"),
+        ({"a": 1.5, "b": 1}, "a"),
+        ({"a": 1, "b": 2, "n_steps": 1}, "steps"),
+        ({"a": 1, "b": 2, "path": "cubic"}, "path"),
+        ({"a": 1, "b": 2, "model": "vae"}, "model"),
+        ({"a": 1, "b": 2, "index_a": 10**6}, "index_a"),
+    ],
+)
+def test_bad_input_is_refused_before_training(tiny_mnist, kwargs, param) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        interpolate(data=tiny_mnist, store=Store(Path("/nonexistent/never-created")), **kwargs)
+    assert info.value.param == param

@@ -1,0 +1,112 @@
+"""The model store: atomic entries, damaged entries rebuilt, one build across processes."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from pathlib import Path
+
+import pytest
+
+from manifoldviz.store import Store, cache_key
+
+
+def _builder(calls: list[str], payload: bytes = b"weights"):
+    def build(folder: Path) -> dict[str, int]:
+        calls.append("built")
+        (folder / "model.bin").write_bytes(payload)
+        return {"epochs": 3}
+
+    return build
+
+
+def test_build_once_then_serve_from_cache(tmp_path: Path) -> None:
+    store, calls = Store(tmp_path), []
+    first = store.get_or_build("toy", {"a": 1}, _builder(calls))
+    second = store.get_or_build("toy", {"a": 1}, _builder(calls))
+    assert calls == ["built"]
+    assert first.path == second.path and second.info == {"epochs": 3}
+    assert (first.path / "model.bin").read_bytes() == b"weights"
+    assert store.get_or_build("toy", {"a": 2}, _builder(calls)).path != first.path
+
+
+def test_key_depends_on_spec_and_kind() -> None:
+    assert cache_key("toy", {"a": 1}) == cache_key("toy", {"a": 1})
+    assert cache_key("toy", {"a": 1}) != cache_key("toy", {"a": 2})
+    assert cache_key("toy", {"a": 1}) != cache_key("other", {"a": 1})
+
+
+def test_failed_build_leaves_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+
+    def broken(folder: Path) -> None:
+        (folder / "half.bin").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.get_or_build("toy", {"a": 1}, broken)
+    assert store.get("toy", {"a": 1}) is None
+    assert [p for p in tmp_path.iterdir() if p.is_dir()] == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: (entry / "model.bin").write_bytes(b"weigh"),
+        lambda entry: (entry / "model.bin").write_bytes(b"WEIGHTS"),
+        lambda entry: (entry / "model.bin").unlink(),
+        lambda entry: (entry / "manifest.json").write_text("{not json"),
+        lambda entry: (entry / "manifest.json").unlink(),
+    ],
+    ids=["truncated", "altered", "missing-file", "bad-manifest", "no-manifest"],
+)
+def test_damaged_entry_is_reported_and_rebuilt(tmp_path: Path, damage) -> None:
+    notices: list[str] = []
+    store, calls = Store(tmp_path, notify=notices.append), []
+    entry = store.get_or_build("toy", {"a": 1}, _builder(calls))
+    damage(entry.path)
+    rebuilt = store.get_or_build("toy", {"a": 1}, _builder(calls))
+    assert calls == ["built", "built"]
+    assert len(notices) == 1 and "damaged" in notices[0] and "\n" not in notices[0]
+    assert (rebuilt.path / "model.bin").read_bytes() == b"weights"
+
+
+def test_manifest_lists_every_file_with_its_hash(tmp_path: Path) -> None:
+    entry = Store(tmp_path).get_or_build("toy", {"a": 1}, _builder([]))
+    manifest = json.loads((entry.path / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"model.bin"}
+    assert manifest["spec"] == {"a": 1} and "numpy" in manifest["versions"]
+
+
+def _slow_build_in_process(root: str, log: str) -> None:
+    def build(folder: Path) -> None:
+        with open(log, "a") as handle:
+            handle.write("built\n")
+        time.sleep(1.0)
+        (folder / "model.bin").write_bytes(b"weights")
+
+    Store(Path(root)).get_or_build("toy", {"a": 1}, build)
+
+
+def test_two_processes_build_once(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_slow_build_in_process, args=(str(tmp_path / "c"), str(log)))
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    assert log.read_text().count("built") == 1
+
+
+def test_list_and_clear(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.get_or_build("toy", {"a": 1}, _builder([]))
+    store.get_or_build("toy", {"a": 2}, _builder([]))
+    assert len(store.entries()) == 2
+    assert store.clear() == 2 and store.entries() == []
