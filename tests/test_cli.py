@@ -14,7 +14,18 @@ from click.testing import CliRunner
 
 from manifoldviz_cli.main import cli
 
-COMMANDS = [[], ["interpolate"], ["cache"], ["cache", "list"], ["cache", "clear"], ["data"]]
+COMMANDS = [
+    [],
+    ["interpolate"],
+    ["cache"],
+    ["cache", "list"],
+    ["cache", "clear"],
+    ["data"],
+    ["experiment"],
+    ["experiment", "noise-channels"],
+    ["experiment", "shuffled-labels"],
+    ["experiment", "overfitting"],
+]
 TINY = ["--data", "sample", "--limit", "300", "--seed", "0"]
 
 
@@ -179,3 +190,42 @@ def test_full_disk_is_one_line(monkeypatch) -> None:
     monkeypatch.setattr(data_module, "load_mnist", full)
     result = run("data")
     assert result.exit_code == 1 and result.output.startswith("Error: disk full")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["experiment", "nonsense"], "nonsense"),
+        (["experiment", "noise-channels", "--seeds", "0"], "--seeds"),
+        (["experiment", "noise-channels", "--epochs", "0"], "--epochs"),
+        (["experiment", "shuffled-labels", "--label-noise", "0,1.5"], "--label-noise"),
+        (["experiment", "shuffled-labels", "--label-noise", "a,b"], "--label-noise"),
+        (["experiment", "overfitting", "--out", "afile"], "--out"),
+    ],
+)
+def test_experiment_usage_errors(args: list[str], needle: str, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("keep me")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = run(*args)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1 and needle in result.output
+    assert (tmp_path / "afile").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+@pytest.mark.slow
+def test_experiment_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "noise"
+    result = run("experiment", "noise-channels", *TINY, "--epochs", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "results.json",
+        "val_accuracy.gif",
+        "val_accuracy.png",
+        "val_accuracy.svg",
+    ]
+    assert "noise: val_accuracy" in result.output

@@ -77,7 +77,7 @@ def test_sample_is_real_mnist_and_cached(tmp_path: Path) -> None:
     assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
     assert np.bincount(y_train).tolist() == [400] * 10
     assert x_train.dtype == np.uint8 and x_train.max() == 255
-    cached = cache_root() / "data" / "mnist-sample-5k.npz"
+    cached = cache_root() / "data" / "mnist-sample-5k-v2.npz"
     assert cached.is_file()
 
 

@@ -61,6 +61,7 @@ class ManifoldvizGroup(click.Group):
     epilog=examples(
         "manifoldviz interpolate 3 8 --out morph.gif",
         "manifoldviz interpolate 1 7 --data ~/mnist.npz --strip strip.png --plot evidence.png",
+        "manifoldviz experiment noise-channels --out results/noise",
         "manifoldviz data --data sample",
         "manifoldviz cache list",
     ),
@@ -75,9 +76,10 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from manifoldviz_cli import cache_cmd, data_cmd, interpolate_cmd
+    from manifoldviz_cli import cache_cmd, data_cmd, experiment_cmd, interpolate_cmd
 
     cli.add_command(interpolate_cmd.interpolate)
+    cli.add_command(experiment_cmd.experiment)
     cli.add_command(cache_cmd.cache)
     cli.add_command(data_cmd.data)
 

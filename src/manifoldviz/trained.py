@@ -19,6 +19,7 @@ from manifoldviz.data import MnistData
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.models import ARCHITECTURES
 from manifoldviz.store import Entry, Store
+from manifoldviz.training import plain_history, progress_callback
 from manifoldviz.transforms import flatten_scaled
 
 Progress = Callable[[str], None]
@@ -214,7 +215,7 @@ def _train_autoencoder(
         batch_size=spec.batch_size,
         validation_data=(x_test, x_test),
         verbose=0,
-        callbacks=[_progress_callback(label, n_epochs, progress)],
+        callbacks=[progress_callback(label, n_epochs, progress)],
     )
     test_loss = float(model.evaluate(x_test, x_test, verbose=0, batch_size=1024))
     encoder.save(folder / "encoder.keras")
@@ -224,7 +225,7 @@ def _train_autoencoder(
         DenseStack.from_keras(decoder).save(folder / "decoder.npz")
     if progress:
         progress(f"{label}: test reconstruction loss {test_loss:.4f}")
-    return {"test_loss": test_loss, "n_epochs": n_epochs, "history": _plain(history.history)}
+    return {"test_loss": test_loss, "n_epochs": n_epochs, "history": plain_history(history.history)}
 
 
 def classifier(
@@ -267,7 +268,7 @@ def _train_classifier(
         batch_size=spec.batch_size,
         validation_data=(x_test, data.y_test),
         verbose=0,
-        callbacks=[_progress_callback("classifier (MLP 512)", n_epochs, progress)],
+        callbacks=[progress_callback("classifier (MLP 512)", n_epochs, progress)],
     )
     test_loss, test_accuracy = model.evaluate(x_test, data.y_test, verbose=0, batch_size=1024)
     model.save(folder / "mlp.keras")
@@ -278,23 +279,5 @@ def _train_classifier(
         "test_loss": float(test_loss),
         "test_accuracy": float(test_accuracy),
         "n_epochs": n_epochs,
-        "history": _plain(history.history),
+        "history": plain_history(history.history),
     }
-
-
-def _plain(history: dict[str, list[Any]]) -> dict[str, list[float]]:
-    return {name: [float(v) for v in values] for name, values in history.items()}
-
-
-def _progress_callback(label: str, n_epochs: int, progress: Progress | None) -> Any:
-    from manifoldviz.models import keras_module
-
-    keras = keras_module()
-
-    class EpochProgress(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
-            if progress:
-                numbers = "  ".join(f"{k} {v:.4f}" for k, v in sorted((logs or {}).items()))
-                progress(f"{label}: epoch {epoch + 1}/{n_epochs}  {numbers}")
-
-    return EpochProgress()

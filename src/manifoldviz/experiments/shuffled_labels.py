@@ -1,0 +1,92 @@
+"""Memorising shuffled labels (the chapter's listing 5.3) and a label-noise sweep.
+
+With every training label shuffled, the chapter's MLP still drives its training accuracy up
+epoch after epoch while validation stays at chance: it memorises. Sweeping the corrupted
+fraction (after Zhang et al. 2017, "Understanding deep learning requires rethinking
+generalization") shows test accuracy on the true labels falling as the fraction rises.
+Labels are permuted on a copy: the chapter's ``train_labels[:]`` is a view, and shuffling it
+in place silently shuffles the originals too.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from manifoldviz.data import MnistData
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.experiments.common import (
+    ExperimentResult,
+    Progress,
+    Run,
+    Settings,
+    chapter_mlp,
+    sweep,
+)
+from manifoldviz.training import fit_classifier
+from manifoldviz.transforms import flatten_scaled, shuffled_labels
+
+NAME = "shuffled-labels"
+
+
+@dataclass(frozen=True)
+class ShuffledLabelsConfig(Settings):
+    """``label_noise`` lists the corrupted fractions; the chapter's run is ``(1.0,)``."""
+
+    label_noise: tuple[float, ...] = (1.0,)
+    validation_split: float = 0.2
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.label_noise:
+            raise InvalidInputError("give at least one label-noise value", param="label_noise")
+        for value in self.label_noise:
+            if not 0.0 <= value <= 1.0:
+                raise InvalidInputError(
+                    f"label-noise values must be in [0, 1], got {value}", param="label_noise"
+                )
+
+
+def condition_name(fraction: float) -> str:
+    return f"p={fraction:g}"
+
+
+def run(
+    config: ShuffledLabelsConfig | None = None,
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+    data: MnistData | None = None,
+    progress: Progress | None = None,
+) -> ExperimentResult:
+    """Train on labels with each corrupted fraction; record curves and true-label test accuracy."""
+    config = config or ShuffledLabelsConfig()
+    fractions = {condition_name(p): p for p in config.label_noise}
+
+    def train_one(data: MnistData, condition: str, seed: int) -> Run:
+        x = flatten_scaled(data.x_train)
+        y = shuffled_labels(data.y_train, fraction=fractions[condition], seed=seed)
+        model = chapter_mlp(x.shape[1], seed)
+        history = fit_classifier(
+            model,
+            x,
+            y,
+            n_epochs=config.n_epochs,
+            batch_size=config.batch_size,
+            validation_split=config.validation_split,
+            label=f"labels shuffled {condition}, seed {seed}",
+            progress=progress,
+        )
+        _, test_accuracy = model.evaluate(
+            flatten_scaled(data.x_test), data.y_test, verbose=0, batch_size=1024
+        )
+        final = {
+            "label_noise": fractions[condition],
+            "train_accuracy": history["accuracy"][-1],
+            "val_accuracy": history["val_accuracy"][-1],
+            "test_accuracy": float(test_accuracy),
+        }
+        return Run(condition, seed, history, final)
+
+    return sweep(
+        NAME, config, list(fractions), train_one, out_dir=out_dir, data=data, progress=progress
+    )

@@ -1,0 +1,101 @@
+"""Run an experiment by name and write its results, figures and animations into a folder.
+
+For each experiment: ``results.json`` (every run's full Keras history, the settings, the data
+source and library versions), each figure as PNG and SVG (or PDF), and a looping GIF of the
+curves growing epoch by epoch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from manifoldviz import curves
+from manifoldviz.animation import write_animation
+from manifoldviz.atomic import write_json_atomic
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.experiments import EXPERIMENTS
+from manifoldviz.experiments.common import RESULTS, ExperimentResult, Progress, Settings
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a report: its file stem, drawing function and whether it animates."""
+
+    stem: str
+    draw: Callable[..., Any]
+    animated: bool = True
+    size: tuple[float, float] = (11, 6.5)
+
+
+def figures_for(result: ExperimentResult) -> list[Figure]:
+    """The figures an experiment's result is drawn as."""
+    if result.experiment == "noise-channels":
+        return [Figure("val_accuracy", curves.draw_noise_channels)]
+    if result.experiment == "shuffled-labels":
+        shown = [Figure("memorisation", curves.draw_shuffled_curves)]
+        if len(result.conditions) > 1:
+            shown.append(Figure("label_noise_sweep", curves.draw_label_noise_sweep, False))
+        return shown
+    return [Figure("loss_curves", curves.draw_overfitting)]
+
+
+def save_report(
+    result: ExperimentResult,
+    out_dir: str | os.PathLike[str],
+    *,
+    figure_format: str = "svg",
+) -> list[Path]:
+    """Write results.json, every figure as PNG plus ``figure_format``, and the GIFs."""
+    from manifoldviz.render import lecture_style, new_figure, save_figure
+
+    if figure_format not in ("svg", "pdf"):
+        raise InvalidInputError(
+            f"figure format must be svg or pdf, got {figure_format}", param="format"
+        )
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [write_json_atomic(folder / RESULTS, result.to_dict())]
+    n_epochs = len(result.runs[0].history["loss"])
+    for figure in figures_for(result):
+        with lecture_style():
+            canvas = new_figure(*figure.size)
+            figure.draw(canvas.add_subplot(), result)
+            for suffix in ("png", figure_format):
+                written.append(save_figure(canvas, folder / f"{figure.stem}.{suffix}"))
+        if figure.animated:
+            frames = curves.render_frames(
+                lambda ax, upto, f=figure: f.draw(ax, result, upto), n_epochs, size=figure.size
+            )
+            durations = [350] * len(frames)
+            durations[-1] = 2500  # rest on the finished picture before looping
+            written.append(write_animation(folder / f"{figure.stem}.gif", frames, durations))
+    return written
+
+
+def run_experiment(
+    name: str,
+    settings: Settings,
+    out_dir: str | os.PathLike[str],
+    *,
+    figure_format: str = "svg",
+    progress: Progress | None = None,
+) -> tuple[ExperimentResult, list[Path]]:
+    """Run experiment ``name`` with ``settings`` (resuming in ``out_dir``) and save its report."""
+    from manifoldviz.experiments import noise_channels, overfitting, shuffled_labels
+
+    modules = {
+        "noise-channels": noise_channels,
+        "shuffled-labels": shuffled_labels,
+        "overfitting": overfitting,
+    }
+    if name not in modules:
+        raise InvalidInputError(
+            f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}",
+            param="experiment",
+        )
+    result = modules[name].run(settings, out_dir=out_dir, progress=progress)
+    return result, save_report(result, out_dir, figure_format=figure_format)
