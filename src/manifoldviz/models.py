@@ -10,7 +10,15 @@ ARCHITECTURES = ("dense", "conv")
 
 
 def keras_module() -> Any:
-    """Import Keras, keeping TensorFlow's C++ start-up chatter out of the user's terminal.
+    """Import Keras (and TensorFlow) quietly; see :func:`tensorflow_module`."""
+    tensorflow_module()
+    import keras
+
+    return keras
+
+
+def tensorflow_module() -> Any:
+    """Import TensorFlow, keeping its C++ start-up chatter out of the user's terminal.
 
     TensorFlow's native code logs CUDA probing and CPU-feature notes to file descriptor 2 before
     its own log level applies, so the first import runs with that descriptor pointed at
@@ -18,19 +26,20 @@ def keras_module() -> Any:
     """
     import sys
 
-    if "keras" in sys.modules:
-        return sys.modules["keras"]
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     saved = os.dup(2)
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
-        import keras
+        import keras  # noqa: F401 - imports TensorFlow and its backend in the quiet window
+        import tensorflow
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-    return keras
+    return tensorflow
 
 
 def epochs_for(n_samples: int, batch_size: int, *, base: int, min_steps: int, cap: int) -> int:

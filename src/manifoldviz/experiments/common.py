@@ -7,6 +7,7 @@ run never corrupts the file. A results file made with other settings is never ov
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -160,6 +161,7 @@ def sweep(
                     progress(f"{experiment}: {condition}, seed {seed} already done; kept")
                 continue
             runs.append(train_one(data, condition, seed))
+            gc.collect()  # the last run's model and tensors go before the next is built
             if folder is not None:
                 partial = ExperimentResult(experiment, plain, described, runs, key)
                 write_json_atomic(folder / RESULTS, partial.to_dict())

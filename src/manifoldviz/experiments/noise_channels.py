@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from manifoldviz.data import MnistData
 from manifoldviz.experiments.common import (
@@ -20,8 +23,8 @@ from manifoldviz.experiments.common import (
     chapter_mlp,
     sweep,
 )
-from manifoldviz.training import fit_classifier
-from manifoldviz.transforms import flatten_scaled, with_noise_channels, with_zero_channels
+from manifoldviz.training import as_tensor, fit_classifier
+from manifoldviz.transforms import noise_channels
 
 NAME = "noise-channels"
 CONDITIONS = ("noise", "zeros")
@@ -35,12 +38,19 @@ class NoiseChannelsConfig(Settings):
     n_channels: int = 784
 
 
-def build_inputs(data: MnistData, condition: str, seed: int, n_channels: int):
-    """The training matrix for one condition: pixels plus noise or zero channels (float32)."""
-    flat = flatten_scaled(data.x_train)
+def input_blocks(data: MnistData, condition: str, seed: int, n_channels: int) -> list[Any]:
+    """The training inputs for one condition as two column blocks: pixels, then noise or zeros.
+
+    Each block goes to TensorFlow as soon as it is made and the trainer joins the blocks batch by
+    batch, so the full 1,568-column matrix is never held in memory (the chapter holds both
+    conditions' matrices, in float64, at once).
+    """
+    pixels = as_tensor(data.x_train.reshape(len(data.x_train), -1))  # uint8, scaled per batch
     if condition == "noise":
-        return with_noise_channels(flat, seed=seed, n_channels=n_channels)
-    return with_zero_channels(flat, n_channels=n_channels)
+        extra = as_tensor(noise_channels(len(data.x_train), seed=seed, n_channels=n_channels))
+    else:  # zeros are zeros in any type: uint8 takes a quarter of the memory
+        extra = as_tensor(np.zeros((len(data.x_train), n_channels), dtype=np.uint8))
+    return [pixels, extra]
 
 
 def run(
@@ -54,12 +64,13 @@ def run(
     config = config or NoiseChannelsConfig()
 
     def train_one(data: MnistData, condition: str, seed: int) -> Run:
-        x = build_inputs(data, condition, seed, config.n_channels)
-        model = chapter_mlp(x.shape[1], seed)
+        x = input_blocks(data, condition, seed, config.n_channels)
+        model = chapter_mlp(784 + config.n_channels, seed)
         history = fit_classifier(
             model,
             x,
             data.y_train,
+            seed=seed,
             n_epochs=config.n_epochs,
             batch_size=config.batch_size,
             validation_split=config.validation_split,

@@ -87,6 +87,7 @@ def run(
             model,
             flatten_scaled(data.x_train[train]),
             data.y_train[train],
+            seed=seed,
             n_epochs=config.n_epochs,
             batch_size=config.batch_size,
             validation_data=(flatten_scaled(data.x_test[held]), data.y_test[held]),

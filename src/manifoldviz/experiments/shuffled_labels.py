@@ -70,6 +70,7 @@ def run(
             model,
             x,
             y,
+            seed=seed,
             n_epochs=config.n_epochs,
             batch_size=config.batch_size,
             validation_split=config.validation_split,

@@ -1,0 +1,51 @@
+"""The compiled training loop keeps ``model.fit``'s meaning: split, metrics, reproducibility."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from manifoldviz.experiments.common import chapter_mlp
+from manifoldviz.training import fit_classifier
+from manifoldviz.transforms import flatten_scaled
+
+pytestmark = pytest.mark.slow
+
+
+def test_validation_is_the_last_rows_and_metrics_match_evaluate(tiny_mnist, seed: int) -> None:
+    x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
+    model = chapter_mlp(784, seed)
+    history = fit_classifier(model, x, y, n_epochs=3, batch_size=64, seed=seed,
+                             validation_split=0.2)
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    split = math.ceil(len(x) * 0.8)
+    val_loss, val_accuracy = model.evaluate(x[split:], y[split:], verbose=0)
+    assert history["val_accuracy"][-1] == pytest.approx(val_accuracy, abs=1e-6)
+    assert history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-4)
+    assert history["loss"][-1] < history["loss"][0]
+    assert history["accuracy"][-1] > 0.5  # learns real digits
+
+
+def test_same_seed_same_history(tiny_mnist, seed: int) -> None:
+    x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
+    runs = [
+        fit_classifier(chapter_mlp(784, seed), x, y, n_epochs=2, batch_size=50, seed=seed,
+                       validation_data=(flatten_scaled(tiny_mnist.x_test), tiny_mnist.y_test))
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+
+
+def test_learns_like_keras_fit(tiny_mnist, seed: int) -> None:
+    x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
+    x_test = flatten_scaled(tiny_mnist.x_test)
+    ours = chapter_mlp(784, seed)
+    fit_classifier(ours, x, y, n_epochs=8, batch_size=32, seed=seed)
+    keras_model = chapter_mlp(784, seed)
+    keras_model.fit(x, y, epochs=8, batch_size=32, verbose=0)
+    ours_accuracy = ours.evaluate(x_test, tiny_mnist.y_test, verbose=0)[1]
+    keras_accuracy = keras_model.evaluate(x_test, tiny_mnist.y_test, verbose=0)[1]
+    assert abs(ours_accuracy - keras_accuracy) < 0.05
+    assert np.isfinite(ours_accuracy)
