@@ -25,6 +25,7 @@ COMMANDS = [
     ["experiment", "noise-channels"],
     ["experiment", "shuffled-labels"],
     ["experiment", "overfitting"],
+    ["manifold"],
 ]
 TINY = ["--data", "sample", "--limit", "300", "--seed", "0"]
 
@@ -201,6 +202,10 @@ def test_full_disk_is_one_line(monkeypatch) -> None:
         (["experiment", "shuffled-labels", "--label-noise", "0,1.5"], "--label-noise"),
         (["experiment", "shuffled-labels", "--label-noise", "a,b"], "--label-noise"),
         (["experiment", "overfitting", "--out", "afile"], "--out"),
+        (["manifold", "--estimators", "pca"], "--estimators"),
+        (["manifold", "--subsample", "20"], "--subsample"),
+        (["manifold", "--latent-sizes", "a,b"], "--latent-sizes"),
+        (["manifold", "--out", "afile"], "--out"),
     ],
 )
 def test_experiment_usage_errors(args: list[str], needle: str, tmp_path: Path) -> None:
@@ -229,3 +234,21 @@ def test_experiment_end_to_end(tmp_path: Path) -> None:
         "val_accuracy.svg",
     ]
     assert "noise: val_accuracy" in result.output
+
+
+def test_manifold_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "m"
+    result = run(
+        "manifold",
+        *TINY,
+        "--subsample",
+        "250",
+        "--repeats",
+        "1",
+        "--estimators",
+        "twonn,mle-k5",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "+784 noise channels" in result.output and (out / "variants.png").is_file()

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.slow
 def test_validation_is_the_last_rows_and_metrics_match_evaluate(tiny_mnist, seed: int) -> None:
     x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
     model = chapter_mlp(784, seed)
-    history = fit_classifier(model, x, y, n_epochs=3, batch_size=64, seed=seed,
-                             validation_split=0.2)
+    history = fit_classifier(
+        model, x, y, n_epochs=3, batch_size=64, seed=seed, validation_split=0.2
+    )
     assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     split = math.ceil(len(x) * 0.8)
     val_loss, val_accuracy = model.evaluate(x[split:], y[split:], verbose=0)
@@ -31,8 +32,15 @@ def test_validation_is_the_last_rows_and_metrics_match_evaluate(tiny_mnist, seed
 def test_same_seed_same_history(tiny_mnist, seed: int) -> None:
     x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
     runs = [
-        fit_classifier(chapter_mlp(784, seed), x, y, n_epochs=2, batch_size=50, seed=seed,
-                       validation_data=(flatten_scaled(tiny_mnist.x_test), tiny_mnist.y_test))
+        fit_classifier(
+            chapter_mlp(784, seed),
+            x,
+            y,
+            n_epochs=2,
+            batch_size=50,
+            seed=seed,
+            validation_data=(flatten_scaled(tiny_mnist.x_test), tiny_mnist.y_test),
+        )
         for _ in range(2)
     ]
     assert runs[0] == runs[1]

@@ -76,10 +76,11 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from manifoldviz_cli import cache_cmd, data_cmd, experiment_cmd, interpolate_cmd
+    from manifoldviz_cli import cache_cmd, data_cmd, experiment_cmd, interpolate_cmd, manifold_cmd
 
     cli.add_command(interpolate_cmd.interpolate)
     cli.add_command(experiment_cmd.experiment)
+    cli.add_command(manifold_cmd.manifold)
     cli.add_command(cache_cmd.cache)
     cli.add_command(data_cmd.data)
 
