@@ -127,7 +127,12 @@ def autoencoder(architecture: str, latent_dim: int) -> tuple[Any, Any, Any]:
 
 
 def mlp_classifier(
-    input_dim: int = 784, hidden: int = 512, n_classes: int = 10, *, n_layers: int = 1
+    input_dim: int = 784,
+    hidden: int = 512,
+    n_classes: int = 10,
+    *,
+    n_layers: int = 1,
+    learning_rate: float = 1e-3,
 ) -> Any:
     """The chapter's MLP: Dense(512, relu) → Dense(10, softmax), rmsprop, sparse crossentropy.
 
@@ -142,7 +147,7 @@ def mlp_classifier(
         name="mlp",
     )
     model.compile(
-        optimizer="rmsprop",
+        optimizer=keras.optimizers.RMSprop(learning_rate),  # 1e-3: Keras's "rmsprop"
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
         jit_compile=True,

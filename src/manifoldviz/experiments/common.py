@@ -172,10 +172,14 @@ def sweep(
     return ExperimentResult(experiment, plain, described, runs, key)
 
 
-def chapter_mlp(input_dim: int, seed: int, *, hidden: int = 512, layers: int = 1) -> Any:
+def chapter_mlp(
+    input_dim: int, seed: int, *, hidden: int = 512, layers: int = 1, learning_rate: float = 1e-3
+) -> Any:
     """The chapter's model (Dense(512, relu) → Dense(10, softmax), rmsprop), freshly seeded."""
     from manifoldviz import models
     from manifoldviz.seeding import seed_everything
 
     seed_everything(seed)
-    return models.mlp_classifier(input_dim=input_dim, hidden=hidden, n_layers=layers)
+    return models.mlp_classifier(
+        input_dim=input_dim, hidden=hidden, n_layers=layers, learning_rate=learning_rate
+    )

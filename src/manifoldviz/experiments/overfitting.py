@@ -39,6 +39,7 @@ class OverfittingConfig(Settings):
     validation_size: int = 5000
     hidden: int = 1024
     n_layers: int = 2
+    learning_rate: float = 1e-3
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -82,7 +83,13 @@ def run(
     def train_one(data: MnistData, condition: str, seed: int) -> Run:
         train = stratified_subset(data.y_train, config.train_size, seed=seed)
         held = stratified_subset(data.y_test, config.validation_size, seed=seed + 1)
-        model = chapter_mlp(784, seed, hidden=config.hidden, layers=config.n_layers)
+        model = chapter_mlp(
+            784,
+            seed,
+            hidden=config.hidden,
+            layers=config.n_layers,
+            learning_rate=config.learning_rate,
+        )
         history = fit_classifier(
             model,
             flatten_scaled(data.x_train[train]),
