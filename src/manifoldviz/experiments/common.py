@@ -22,6 +22,7 @@ import numpy.typing as npt
 from manifoldviz.atomic import write_json_atomic
 from manifoldviz.data import MnistData, load_mnist
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.executor import Executor, Outcome, SequentialExecutor
 from manifoldviz.store import library_versions
 
 Progress = Callable[[str], None]
@@ -75,6 +76,7 @@ class ExperimentResult:
     data: dict[str, Any]
     runs: list[Run]
     key: str = ""
+    failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def conditions(self) -> list[str]:
@@ -96,6 +98,7 @@ class ExperimentResult:
             "produced_by": library_versions(),
             "settings_key": self.key,
             "runs": [asdict(run) for run in self.runs],
+            "failures": self.failures,
         }
 
 
@@ -137,39 +140,72 @@ def sweep(
     experiment: str,
     settings: Settings,
     conditions: list[str],
-    train_one: Callable[[MnistData, str, int], Run],
+    train_run: Callable[..., Run],
     *,
     out_dir: str | os.PathLike[str] | None = None,
     data: MnistData | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> ExperimentResult:
-    """Run ``train_one(data, condition, seed)`` for every condition and seed, resumably."""
+    """Run ``train_run(data, settings, condition, seed, progress)`` for every condition and seed.
+
+    ``train_run`` must be a module-level function so that worker processes and Ray can import
+    it. Finished runs in ``out_dir`` are kept (resume); each new one is appended to
+    ``results.json`` as it arrives; a run that still fails after its retry is recorded under
+    ``failures``.
+    """
     folder = check_out_dir(out_dir)
     if data is None:
         data = load_mnist(settings.data, limit=settings.limit, seed=settings.seed, notify=progress)
+    executor = executor or SequentialExecutor()
+    in_process = isinstance(executor, SequentialExecutor)
     described = data.describe()
     plain = asdict(settings)
     key = settings_key(experiment, plain, described)
     runs = load_finished(folder, experiment, key)
+    failures: list[dict[str, Any]] = []
     done = {(run.condition, run.seed) for run in runs}
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
+    todo = []
     for condition in conditions:
         for seed in settings.seeds:
             if (condition, seed) in done:
                 if progress:
                     progress(f"{experiment}: {condition}, seed {seed} already done; kept")
-                continue
-            runs.append(train_one(data, condition, seed))
-            gc.collect()  # the last run's model and tensors go before the next is built
-            if folder is not None:
-                partial = ExperimentResult(experiment, plain, described, runs, key)
-                write_json_atomic(folder / RESULTS, partial.to_dict())
+            else:
+                todo.append((f"{condition}|{seed}", {"condition": condition, "seed": seed}))
+
+    def finished(outcome: Outcome) -> None:
+        condition, seed = outcome.key.rsplit("|", 1)
+        if outcome.ok:
+            runs.append(outcome.value)
+            if progress and not in_process:
+                progress(f"{experiment}: {condition}, seed {seed} finished")
+        else:
+            failures.append(
+                {
+                    "condition": condition,
+                    "seed": int(seed),
+                    "error": outcome.error,
+                    "attempts": outcome.attempts,
+                }
+            )
+            if progress:
+                first_line = (outcome.error or "").splitlines()[0]
+                progress(f"{experiment}: {condition}, seed {seed} FAILED: {first_line}")
+        if folder is not None:
+            partial = ExperimentResult(experiment, plain, described, list(runs), key, failures)
+            write_json_atomic(folder / RESULTS, partial.to_dict())
+        gc.collect()  # the last run's model and tensors go before the next is built
+
+    shared = {"data": data, "settings": settings, "progress": progress if in_process else None}
+    executor.map(train_run, shared, todo, finished)
     order = {
         (c, s): i for i, (c, s) in enumerate((c, s) for c in conditions for s in settings.seeds)
     }
     runs.sort(key=lambda run: order.get((run.condition, run.seed), len(order)))
-    return ExperimentResult(experiment, plain, described, runs, key)
+    return ExperimentResult(experiment, plain, described, runs, key, failures)
 
 
 def chapter_mlp(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from manifoldviz.data import MnistData
+from manifoldviz.executor import Executor
 from manifoldviz.experiments.common import (
     ExperimentResult,
     Progress,
@@ -53,32 +54,48 @@ def input_blocks(data: MnistData, condition: str, seed: int, n_channels: int) ->
     return [pixels, extra]
 
 
+def train_run(
+    data: MnistData,
+    settings: NoiseChannelsConfig,
+    condition: str,
+    seed: int,
+    progress: Progress | None = None,
+) -> Run:
+    """Train one model for ``condition`` and ``seed`` (module level: workers import it)."""
+    x = input_blocks(data, condition, seed, settings.n_channels)
+    model = chapter_mlp(784 + settings.n_channels, seed)
+    history = fit_classifier(
+        model,
+        x,
+        data.y_train,
+        seed=seed,
+        n_epochs=settings.n_epochs,
+        batch_size=settings.batch_size,
+        validation_split=settings.validation_split,
+        label=f"{condition} channels, seed {seed}",
+        progress=progress,
+    )
+    return Run(condition, seed, history, {"val_accuracy": history["val_accuracy"][-1]})
+
+
 def run(
     config: NoiseChannelsConfig | None = None,
     *,
     out_dir: str | os.PathLike[str] | None = None,
     data: MnistData | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> ExperimentResult:
     """Train the chapter's MLP on both conditions for every seed; resumable via ``out_dir``."""
     config = config or NoiseChannelsConfig()
 
-    def train_one(data: MnistData, condition: str, seed: int) -> Run:
-        x = input_blocks(data, condition, seed, config.n_channels)
-        model = chapter_mlp(784 + config.n_channels, seed)
-        history = fit_classifier(
-            model,
-            x,
-            data.y_train,
-            seed=seed,
-            n_epochs=config.n_epochs,
-            batch_size=config.batch_size,
-            validation_split=config.validation_split,
-            label=f"{condition} channels, seed {seed}",
-            progress=progress,
-        )
-        return Run(condition, seed, history, {"val_accuracy": history["val_accuracy"][-1]})
-
     return sweep(
-        NAME, config, list(CONDITIONS), train_one, out_dir=out_dir, data=data, progress=progress
+        NAME,
+        config,
+        list(CONDITIONS),
+        train_run,
+        out_dir=out_dir,
+        data=data,
+        progress=progress,
+        executor=executor,
     )

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from manifoldviz.data import MnistData
+from manifoldviz.data import MnistData, stratified_subset
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.executor import Executor
 from manifoldviz.experiments.common import (
     ExperimentResult,
     Progress,
@@ -68,43 +69,58 @@ def regions(val_loss: list[float], *, tolerance: float = 0.1) -> dict[str, int]:
     return {"best_epoch": best, "robust_start": start, "robust_end": end}
 
 
+def train_run(
+    data: MnistData,
+    settings: OverfittingConfig,
+    condition: str,
+    seed: int,
+    progress: Progress | None = None,
+) -> Run:
+    """Train one model for ``condition`` and ``seed`` (module level: workers import it)."""
+    train = stratified_subset(data.y_train, settings.train_size, seed=seed)
+    held = stratified_subset(data.y_test, settings.validation_size, seed=seed + 1)
+    model = chapter_mlp(
+        784,
+        seed,
+        hidden=settings.hidden,
+        layers=settings.n_layers,
+        learning_rate=settings.learning_rate,
+    )
+    history = fit_classifier(
+        model,
+        flatten_scaled(data.x_train[train]),
+        data.y_train[train],
+        seed=seed,
+        n_epochs=settings.n_epochs,
+        batch_size=settings.batch_size,
+        validation_data=(flatten_scaled(data.x_test[held]), data.y_test[held]),
+        label=f"overfitting, seed {seed}",
+        progress=progress,
+    )
+    final = {k: float(v) for k, v in regions(history["val_loss"]).items()}
+    final["min_val_loss"] = float(min(history["val_loss"]))
+    return Run(condition, seed, history, final)
+
+
 def run(
     config: OverfittingConfig | None = None,
     *,
     out_dir: str | os.PathLike[str] | None = None,
     data: MnistData | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> ExperimentResult:
     """Train the large MLP on a small subset; record the curves and where they turn."""
-    from manifoldviz.data import stratified_subset
 
     config = config or OverfittingConfig()
 
-    def train_one(data: MnistData, condition: str, seed: int) -> Run:
-        train = stratified_subset(data.y_train, config.train_size, seed=seed)
-        held = stratified_subset(data.y_test, config.validation_size, seed=seed + 1)
-        model = chapter_mlp(
-            784,
-            seed,
-            hidden=config.hidden,
-            layers=config.n_layers,
-            learning_rate=config.learning_rate,
-        )
-        history = fit_classifier(
-            model,
-            flatten_scaled(data.x_train[train]),
-            data.y_train[train],
-            seed=seed,
-            n_epochs=config.n_epochs,
-            batch_size=config.batch_size,
-            validation_data=(flatten_scaled(data.x_test[held]), data.y_test[held]),
-            label=f"overfitting, seed {seed}",
-            progress=progress,
-        )
-        final = {k: float(v) for k, v in regions(history["val_loss"]).items()}
-        final["min_val_loss"] = float(min(history["val_loss"]))
-        return Run(condition, seed, history, final)
-
     return sweep(
-        NAME, config, ["large-mlp"], train_one, out_dir=out_dir, data=data, progress=progress
+        NAME,
+        config,
+        ["large-mlp"],
+        train_run,
+        out_dir=out_dir,
+        data=data,
+        progress=progress,
+        executor=executor,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from manifoldviz.data import MnistData
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.executor import Executor
 from manifoldviz.experiments.common import (
     ExperimentResult,
     Progress,
@@ -51,43 +52,59 @@ def condition_name(fraction: float) -> str:
     return f"p={fraction:g}"
 
 
+def train_run(
+    data: MnistData,
+    settings: ShuffledLabelsConfig,
+    condition: str,
+    seed: int,
+    progress: Progress | None = None,
+) -> Run:
+    """Train one model for ``condition`` and ``seed`` (module level: workers import it)."""
+    x = flatten_scaled(data.x_train)
+    fraction = float(condition.removeprefix("p="))
+    y = shuffled_labels(data.y_train, fraction=fraction, seed=seed)
+    model = chapter_mlp(x.shape[1], seed)
+    history = fit_classifier(
+        model,
+        x,
+        y,
+        seed=seed,
+        n_epochs=settings.n_epochs,
+        batch_size=settings.batch_size,
+        validation_split=settings.validation_split,
+        label=f"labels shuffled {condition}, seed {seed}",
+        progress=progress,
+    )
+    _, test_accuracy = model.evaluate(
+        flatten_scaled(data.x_test), data.y_test, verbose=0, batch_size=1024
+    )
+    final = {
+        "label_noise": fraction,
+        "train_accuracy": history["accuracy"][-1],
+        "val_accuracy": history["val_accuracy"][-1],
+        "test_accuracy": float(test_accuracy),
+    }
+    return Run(condition, seed, history, final)
+
+
 def run(
     config: ShuffledLabelsConfig | None = None,
     *,
     out_dir: str | os.PathLike[str] | None = None,
     data: MnistData | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> ExperimentResult:
     """Train on labels with each corrupted fraction; record curves and true-label test accuracy."""
     config = config or ShuffledLabelsConfig()
-    fractions = {condition_name(p): p for p in config.label_noise}
-
-    def train_one(data: MnistData, condition: str, seed: int) -> Run:
-        x = flatten_scaled(data.x_train)
-        y = shuffled_labels(data.y_train, fraction=fractions[condition], seed=seed)
-        model = chapter_mlp(x.shape[1], seed)
-        history = fit_classifier(
-            model,
-            x,
-            y,
-            seed=seed,
-            n_epochs=config.n_epochs,
-            batch_size=config.batch_size,
-            validation_split=config.validation_split,
-            label=f"labels shuffled {condition}, seed {seed}",
-            progress=progress,
-        )
-        _, test_accuracy = model.evaluate(
-            flatten_scaled(data.x_test), data.y_test, verbose=0, batch_size=1024
-        )
-        final = {
-            "label_noise": fractions[condition],
-            "train_accuracy": history["accuracy"][-1],
-            "val_accuracy": history["val_accuracy"][-1],
-            "test_accuracy": float(test_accuracy),
-        }
-        return Run(condition, seed, history, final)
-
+    conditions = [condition_name(p) for p in config.label_noise]
     return sweep(
-        NAME, config, list(fractions), train_one, out_dir=out_dir, data=data, progress=progress
+        NAME,
+        config,
+        conditions,
+        train_run,
+        out_dir=out_dir,
+        data=data,
+        progress=progress,
+        executor=executor,
     )
