@@ -25,6 +25,8 @@ COMMANDS = [
     ["experiment", "noise-channels"],
     ["experiment", "shuffled-labels"],
     ["experiment", "overfitting"],
+    ["experiment", "validation"],
+    ["experiment", "baseline"],
     ["manifold"],
 ]
 TINY = ["--data", "sample", "--limit", "300", "--seed", "0"]
@@ -202,6 +204,11 @@ def test_full_disk_is_one_line(monkeypatch) -> None:
         (["experiment", "shuffled-labels", "--label-noise", "0,1.5"], "--label-noise"),
         (["experiment", "shuffled-labels", "--label-noise", "a,b"], "--label-noise"),
         (["experiment", "overfitting", "--out", "afile"], "--out"),
+        (["experiment", "validation", "--k", "1"], "--k"),
+        (["experiment", "validation", "--repetitions", "0"], "--repetitions"),
+        (["experiment", "baseline", "--imbalance", "1.5"], "--imbalance"),
+        (["experiment", "baseline", "--executor", "dask"], "--executor"),
+        (["experiment", "baseline", "--executor", "ray", "--address", "127.0.0.1:1"], "--address"),
         (["manifold", "--estimators", "pca"], "--estimators"),
         (["manifold", "--subsample", "20"], "--subsample"),
         (["manifold", "--latent-sizes", "a,b"], "--latent-sizes"),

@@ -71,10 +71,18 @@ def test_experiment_in_worker_processes(tiny_mnist, tmp_path) -> None:
 
     config = noise_channels.NoiseChannelsConfig(n_epochs=1, n_seeds=2)
     messages: list[str] = []
-    result = noise_channels.run(config, out_dir=tmp_path, data=tiny_mnist,
-                                progress=messages.append,
-                                executor=make_executor("processes", workers=2))
+    result = noise_channels.run(
+        config,
+        out_dir=tmp_path,
+        data=tiny_mnist,
+        progress=messages.append,
+        executor=make_executor("processes", workers=2),
+    )
     assert sorted((r.condition, r.seed) for r in result.runs) == [
-        ("noise", 0), ("noise", 1), ("zeros", 0), ("zeros", 1)]
+        ("noise", 0),
+        ("noise", 1),
+        ("zeros", 0),
+        ("zeros", 1),
+    ]
     assert [r.condition for r in result.runs] == ["noise", "noise", "zeros", "zeros"]
     assert sum("finished" in m for m in messages) == 4 and not result.failures

@@ -12,44 +12,63 @@ from manifoldviz_cli.options import data_options, examples, progress_printer, qu
 
 
 def _common(default_epochs: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """--out, --seeds, --epochs, --format plus the data options, declared once."""
+    """Options every experiment shares, declared once."""
+    options = [
+        click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Folder for results.json, figures and GIFs [default: results/EXPERIMENT].",
+        ),
+        click.option(
+            "--seeds",
+            "n_seeds",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Repeat each condition with this many seeds.",
+        ),
+        click.option(
+            "--epochs",
+            "n_epochs",
+            type=click.IntRange(min=1),
+            default=default_epochs,
+            show_default=True,
+            help="Training epochs.",
+        ),
+        click.option(
+            "--format",
+            "figure_format",
+            type=click.Choice(["svg", "pdf"]),
+            default="svg",
+            show_default=True,
+            help="Vector format written beside each PNG.",
+        ),
+        click.option(
+            "--executor",
+            type=click.Choice(["sequential", "processes", "ray"]),
+            default="sequential",
+            show_default=True,
+            help="Where runs go: this process, local worker processes, or Ray.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes or Ray CPUs [default: all cores].",
+        ),
+        click.option(
+            "--address",
+            default=None,
+            metavar="HOST:PORT",
+            help="An existing Ray cluster (with --executor ray).",
+        ),
+        data_options,
+        quiet_option,
+    ]
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        options = [
-            click.option(
-                "--out",
-                "out_dir",
-                type=click.Path(path_type=Path),
-                default=None,
-                help="Folder for results.json, figures and GIFs [default: results/EXPERIMENT].",
-            ),
-            click.option(
-                "--seeds",
-                "n_seeds",
-                type=click.IntRange(min=1),
-                default=1,
-                show_default=True,
-                help="Repeat each condition with this many seeds.",
-            ),
-            click.option(
-                "--epochs",
-                "n_epochs",
-                type=click.IntRange(min=1),
-                default=default_epochs,
-                show_default=True,
-                help="Training epochs.",
-            ),
-            click.option(
-                "--format",
-                "figure_format",
-                type=click.Choice(["svg", "pdf"]),
-                default="svg",
-                show_default=True,
-                help="Vector format written beside each PNG.",
-            ),
-            data_options,
-            quiet_option,
-        ]
         for option in reversed(options):
             func = option(func)
         return func
@@ -57,34 +76,68 @@ def _common(default_epochs: int) -> Callable[[Callable[..., Any]], Callable[...,
     return decorate
 
 
-def _run(name: str, settings: Any, out_dir: Path | None, figure_format: str, quiet: bool) -> None:
+def _settings(options: dict[str, Any]) -> dict[str, Any]:
+    """The options every experiment's config takes."""
+    return {key: options[key] for key in ("data", "limit", "seed", "n_seeds", "n_epochs")}
+
+
+def _run(name: str, settings: Any, options: dict[str, Any]) -> None:
+    """Build the executor, run and report; failed runs make the exit status 1."""
+    from manifoldviz.executor import make_executor
     from manifoldviz.experiments.common import check_out_dir
     from manifoldviz.reports import run_experiment
 
-    folder = check_out_dir(out_dir or Path("results") / name)
+    quiet = options["quiet"]
+    folder = check_out_dir(options["out_dir"] or Path("results") / name)
+    executor = make_executor(
+        options["executor"], workers=options["workers"], address=options["address"]
+    )
     result, written = run_experiment(
-        name, settings, folder, figure_format=figure_format, progress=progress_printer(quiet)
+        name,
+        settings,
+        folder,
+        figure_format=options["figure_format"],
+        progress=progress_printer(quiet),
+        executor=executor,
     )
     if not quiet:
-        for condition in result.conditions:
-            finals = {k: v for k, v in result.runs[0].final.items()}
-            keys = [k for k in finals if k.endswith("accuracy") or k == "best_epoch"]
-            summary = "  ".join(f"{k} {result.finals(condition, k).mean():.4f}" for k in keys)
-            click.echo(f"{condition}: {summary}")
+        if result.extra.get("estimates"):
+            for protocol, values in result.extra["estimates"].items():
+                import statistics
+
+                spread = statistics.pstdev(values["estimate"])
+                click.echo(
+                    f"{protocol}: estimate {statistics.mean(values['estimate']):.4f} "
+                    f"(sd {spread:.4f} over {len(values['estimate'])} runs)"
+                )
+        else:
+            for condition in result.conditions:
+                keys = [
+                    k for k in result.runs[0].final if k.endswith("accuracy") or k == "best_epoch"
+                ]
+                summary = "  ".join(f"{k} {result.finals(condition, k).mean():.4f}" for k in keys)
+                click.echo(f"{condition}: {summary}")
     click.echo(f"wrote {len(written)} files to {folder}")
+    if result.failures:
+        total = len(result.failures) + len(result.runs)
+        raise click.ClickException(
+            f"{len(result.failures)} of {total} runs failed (errors in "
+            f"{folder / 'results.json'}); run the same command again to retry them"
+        )
 
 
 @click.group(
     epilog=examples(
         "manifoldviz experiment noise-channels --data ../shared/data/mnist.npz --out noise/",
         "manifoldviz experiment shuffled-labels --epochs 100",
-        "manifoldviz experiment overfitting --seeds 3",
+        "manifoldviz experiment validation --executor processes --workers 2",
+        "manifoldviz experiment baseline --digit 3 --imbalance 0.05",
     )
 )
 def experiment() -> None:
     """The chapter's generalization experiments: figures, GIFs and results.json.
 
-    An interrupted run resumes: finished seeds and conditions in --out are kept.
+    An interrupted run resumes: finished seeds, conditions and folds in --out are kept.
     """
 
 
@@ -96,23 +149,11 @@ def experiment() -> None:
     ),
 )
 @_common(default_epochs=10)
-def noise_channels(
-    out_dir: Path | None,
-    n_seeds: int,
-    n_epochs: int,
-    figure_format: str,
-    seed: int,
-    limit: int | None,
-    data: str | None,
-    quiet: bool,
-) -> None:
+def noise_channels(**options: Any) -> None:
     """White-noise versus all-zero channels, as in the chapter (validation accuracy)."""
     from manifoldviz.experiments.noise_channels import NoiseChannelsConfig
 
-    settings = NoiseChannelsConfig(
-        data=data, limit=limit, seed=seed, n_seeds=n_seeds, n_epochs=n_epochs
-    )
-    _run("noise-channels", settings, out_dir, figure_format, quiet)
+    _run("noise-channels", NoiseChannelsConfig(**_settings(options)), options)
 
 
 def _fractions(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, ...]:
@@ -140,36 +181,19 @@ def _fractions(ctx: click.Context, param: click.Parameter, value: str) -> tuple[
     help="Comma-separated fractions of training labels to shuffle.",
 )
 @_common(default_epochs=10)
-def shuffled_labels(
-    label_noise: tuple[float, ...],
-    out_dir: Path | None,
-    n_seeds: int,
-    n_epochs: int,
-    figure_format: str,
-    seed: int,
-    limit: int | None,
-    data: str | None,
-    quiet: bool,
-) -> None:
+def shuffled_labels(label_noise: tuple[float, ...], **options: Any) -> None:
     """Train on shuffled labels: training accuracy climbs, validation stays at chance."""
     from manifoldviz.experiments.shuffled_labels import ShuffledLabelsConfig
 
-    settings = ShuffledLabelsConfig(
-        data=data,
-        limit=limit,
-        seed=seed,
-        n_seeds=n_seeds,
-        n_epochs=n_epochs,
-        label_noise=label_noise,
-    )
-    _run("shuffled-labels", settings, out_dir, figure_format, quiet)
+    config = ShuffledLabelsConfig(**_settings(options), label_noise=label_noise)
+    _run("shuffled-labels", config, options)
 
 
 @experiment.command(
     "overfitting",
     epilog=examples(
         "manifoldviz experiment overfitting",
-        "manifoldviz experiment overfitting --train-size 500 --epochs 40",
+        "manifoldviz experiment overfitting --train-size 500 --epochs 40 --seeds 3",
     ),
 )
 @click.option(
@@ -180,21 +204,77 @@ def shuffled_labels(
     help="Training images (small, so the large model overfits quickly).",
 )
 @_common(default_epochs=30)
-def overfitting(
-    train_size: int,
-    out_dir: Path | None,
-    n_seeds: int,
-    n_epochs: int,
-    figure_format: str,
-    seed: int,
-    limit: int | None,
-    data: str | None,
-    quiet: bool,
-) -> None:
+def overfitting(train_size: int, **options: Any) -> None:
     """The canonical train-versus-validation loss curve, with the best epoch and regions."""
     from manifoldviz.experiments.overfitting import OverfittingConfig
 
-    settings = OverfittingConfig(
-        data=data, limit=limit, seed=seed, n_seeds=n_seeds, n_epochs=n_epochs, train_size=train_size
+    _run("overfitting", OverfittingConfig(**_settings(options), train_size=train_size), options)
+
+
+@experiment.command(
+    "validation",
+    epilog=examples(
+        "manifoldviz experiment validation",
+        "manifoldviz experiment validation --k 5 --repetitions 3 --repeats 5 --limit 2000",
+        "manifoldviz experiment validation --executor ray --address 127.0.0.1:6379",
+    ),
+)
+@click.option("--k", type=int, default=4, show_default=True, help="Folds (K ≥ 2).")
+@click.option(
+    "--repetitions",
+    "iterations",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Shufflings P of iterated K-fold (P×K models per run).",
+)
+@click.option(
+    "--repeats",
+    "n_repeats",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Times each whole protocol is run, to show the spread of its estimate.",
+)
+@_common(default_epochs=10)
+def validation(k: int, iterations: int, n_repeats: int, **options: Any) -> None:
+    """Hold-out, K-fold and iterated K-fold on scarce data (default --limit 1000): estimates,
+    their spread over repeated runs, per-fold curves and the split diagram."""
+    from manifoldviz.experiments.validation import ValidationConfig
+
+    settings = _settings(options)
+    if settings["limit"] is None:
+        settings["limit"] = 1000
+    config = ValidationConfig(**settings, k=k, iterations=iterations, n_repeats=n_repeats)
+    _run("validation", config, options)
+
+
+@experiment.command(
+    "baseline",
+    epilog=examples(
+        "manifoldviz experiment baseline",
+        "manifoldviz experiment baseline --digit 3 --imbalance 0.05 --data mnist.npz",
+    ),
+)
+@click.option(
+    "--digit",
+    type=click.IntRange(0, 9),
+    default=8,
+    show_default=True,
+    help="The minority class of the imbalanced task.",
+)
+@click.option(
+    "--imbalance",
+    type=float,
+    default=0.1,
+    show_default=True,
+    help="Its share of the imbalanced task, in (0, 1).",
+)
+@_common(default_epochs=5)
+def baseline(digit: int, imbalance: float, **options: Any) -> None:
+    """Common-sense baselines beside the trained MLP: accuracy versus balanced accuracy."""
+    from manifoldviz.experiments.baselines import BaselineConfig
+
+    _run(
+        "baseline", BaselineConfig(**_settings(options), digit=digit, imbalance=imbalance), options
     )
-    _run("overfitting", settings, out_dir, figure_format, quiet)

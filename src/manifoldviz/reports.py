@@ -7,6 +7,7 @@ curves growing epoch by epoch.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from manifoldviz import curves
+from manifoldviz import protocol_figures as figures
 from manifoldviz.animation import write_animation
 from manifoldviz.atomic import write_json_atomic
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.executor import Executor
 from manifoldviz.experiments import EXPERIMENTS
 from manifoldviz.experiments.common import RESULTS, ExperimentResult, Progress, Settings
 
@@ -35,6 +38,22 @@ def figures_for(result: ExperimentResult) -> list[Figure]:
     """The figures an experiment's result is drawn as."""
     if result.experiment == "noise-channels":
         return [Figure("val_accuracy", curves.draw_noise_channels)]
+    if result.experiment == "validation":
+        return [
+            Figure("protocol_spread", figures.draw_protocol_spread, False),
+            Figure("fold_curves", figures.draw_fold_curves),
+            Figure("split_diagram", figures.draw_split_diagram, False, (12, 7)),
+        ]
+    if result.experiment == "baseline":
+        return [
+            Figure(
+                f"baselines_{task}",
+                functools.partial(figures.draw_baselines, task=task),
+                False,
+                (13, 6.5),
+            )
+            for task in ("balanced", "imbalanced")
+        ]
     if result.experiment == "shuffled-labels":
         shown = [Figure("memorisation", curves.draw_shuffled_curves)]
         if len(result.conditions) > 1:
@@ -59,6 +78,8 @@ def save_report(
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = [write_json_atomic(folder / RESULTS, result.to_dict())]
+    if not result.runs:
+        return written  # every run failed: results.json says so, there is nothing to draw
     n_epochs = len(result.runs[0].history["loss"])
     for figure in figures_for(result):
         with lecture_style():
@@ -83,19 +104,28 @@ def run_experiment(
     *,
     figure_format: str = "svg",
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> tuple[ExperimentResult, list[Path]]:
     """Run experiment ``name`` with ``settings`` (resuming in ``out_dir``) and save its report."""
-    from manifoldviz.experiments import noise_channels, overfitting, shuffled_labels
+    from manifoldviz.experiments import (
+        baselines,
+        noise_channels,
+        overfitting,
+        shuffled_labels,
+        validation,
+    )
 
     modules = {
         "noise-channels": noise_channels,
         "shuffled-labels": shuffled_labels,
         "overfitting": overfitting,
+        "validation": validation,
+        "baseline": baselines,
     }
     if name not in modules:
         raise InvalidInputError(
             f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}",
             param="experiment",
         )
-    result = modules[name].run(settings, out_dir=out_dir, progress=progress)
+    result = modules[name].run(settings, out_dir=out_dir, progress=progress, executor=executor)
     return result, save_report(result, out_dir, figure_format=figure_format)

@@ -77,6 +77,7 @@ class ExperimentResult:
     runs: list[Run]
     key: str = ""
     failures: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def conditions(self) -> list[str]:
@@ -99,6 +100,7 @@ class ExperimentResult:
             "settings_key": self.key,
             "runs": [asdict(run) for run in self.runs],
             "failures": self.failures,
+            **({"extra": self.extra} if self.extra else {}),
         }
 
 
@@ -209,7 +211,13 @@ def sweep(
 
 
 def chapter_mlp(
-    input_dim: int, seed: int, *, hidden: int = 512, layers: int = 1, learning_rate: float = 1e-3
+    input_dim: int,
+    seed: int,
+    *,
+    hidden: int = 512,
+    layers: int = 1,
+    learning_rate: float = 1e-3,
+    n_classes: int = 10,
 ) -> Any:
     """The chapter's model (Dense(512, relu) → Dense(10, softmax), rmsprop), freshly seeded."""
     from manifoldviz import models
@@ -217,5 +225,9 @@ def chapter_mlp(
 
     seed_everything(seed)
     return models.mlp_classifier(
-        input_dim=input_dim, hidden=hidden, n_layers=layers, learning_rate=learning_rate
+        input_dim=input_dim,
+        hidden=hidden,
+        n_classes=n_classes,
+        n_layers=layers,
+        learning_rate=learning_rate,
     )

@@ -24,7 +24,7 @@ from manifoldviz.experiments.common import (
     chapter_mlp,
     sweep,
 )
-from manifoldviz.training import fit_classifier
+from manifoldviz.training import accuracy, fit_classifier
 from manifoldviz.transforms import flatten_scaled, shuffled_labels
 
 NAME = "shuffled-labels"
@@ -75,14 +75,12 @@ def train_run(
         label=f"labels shuffled {condition}, seed {seed}",
         progress=progress,
     )
-    _, test_accuracy = model.evaluate(
-        flatten_scaled(data.x_test), data.y_test, verbose=0, batch_size=1024
-    )
+    test_accuracy = accuracy(model, flatten_scaled(data.x_test), data.y_test)
     final = {
         "label_noise": fraction,
         "train_accuracy": history["accuracy"][-1],
         "val_accuracy": history["val_accuracy"][-1],
-        "test_accuracy": float(test_accuracy),
+        "test_accuracy": test_accuracy,
     }
     return Run(condition, seed, history, final)
 
