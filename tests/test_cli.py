@@ -28,6 +28,8 @@ COMMANDS = [
     ["experiment", "validation"],
     ["experiment", "baseline"],
     ["manifold"],
+    ["trajectory"],
+    ["fitmorph"],
 ]
 TINY = ["--data", "sample", "--limit", "300", "--seed", "0"]
 
@@ -209,6 +211,12 @@ def test_full_disk_is_one_line(monkeypatch) -> None:
         (["experiment", "baseline", "--imbalance", "1.5"], "--imbalance"),
         (["experiment", "baseline", "--executor", "dask"], "--executor"),
         (["experiment", "baseline", "--executor", "ray", "--address", "127.0.0.1:1"], "--address"),
+        (["trajectory", "--projection", "tsne"], "--projection"),
+        (["trajectory", "--layer", "conv1"], "--layer"),
+        (["trajectory", "--epochs", "0"], "--epochs"),
+        (["trajectory", "--probe-size", "5"], "--probe-size"),
+        (["trajectory", *TINY, "--probe-size", "5000"], "--probe-size"),
+        (["fitmorph", "--epochs", "0"], "--epochs"),
         (["manifold", "--estimators", "pca"], "--estimators"),
         (["manifold", "--subsample", "20"], "--subsample"),
         (["manifold", "--latent-sizes", "a,b"], "--latent-sizes"),

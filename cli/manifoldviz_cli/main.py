@@ -76,11 +76,20 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from manifoldviz_cli import cache_cmd, data_cmd, experiment_cmd, interpolate_cmd, manifold_cmd
+    from manifoldviz_cli import (
+        cache_cmd,
+        data_cmd,
+        experiment_cmd,
+        interpolate_cmd,
+        manifold_cmd,
+        trajectory_cmd,
+    )
 
     cli.add_command(interpolate_cmd.interpolate)
     cli.add_command(experiment_cmd.experiment)
     cli.add_command(manifold_cmd.manifold)
+    cli.add_command(trajectory_cmd.trajectory)
+    cli.add_command(trajectory_cmd.fitmorph)
     cli.add_command(cache_cmd.cache)
     cli.add_command(data_cmd.data)
 

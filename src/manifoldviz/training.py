@@ -51,6 +51,7 @@ def fit_classifier(
     validation_data: tuple[Any, npt.NDArray[np.integer]] | None = None,
     label: str = "model",
     progress: Progress | None = None,
+    on_epoch_end: Callable[[int, dict[str, float]], None] | None = None,
 ) -> dict[str, list[float]]:
     """Train a compiled sparse-categorical classifier the way ``model.fit`` would, faster.
 
@@ -66,6 +67,8 @@ def fit_classifier(
     ``x`` may be one array or a list of column blocks with the same rows, joined batch by batch
     (so a wide input need not exist in memory as one matrix); uint8 blocks are read as
     value/255, the scaling of :func:`~manifoldviz.transforms.flatten_scaled`.
+
+    ``on_epoch_end(epoch, logs)`` is called after every epoch (0-based), e.g. to snapshot.
 
     Returns the history as ``{"loss", "accuracy", "val_loss", "val_accuracy"}`` lists.
     """
@@ -159,6 +162,8 @@ def fit_classifier(
         if progress:
             numbers = "  ".join(f"{k} {v:.4f}" for k, v in sorted(logs.items()))
             progress(f"{label}: epoch {epoch + 1}/{n_epochs}  {numbers}")
+        if on_epoch_end:
+            on_epoch_end(epoch, logs)
     return history
 
 

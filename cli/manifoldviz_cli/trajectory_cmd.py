@@ -1,0 +1,185 @@
+"""``manifoldviz trajectory`` and ``manifoldviz fitmorph``: training made visible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from manifoldviz_cli.options import data_options, examples, progress_printer, quiet_option
+
+FORMAT = click.option(
+    "--format",
+    "figure_format",
+    type=click.Choice(["svg", "pdf"]),
+    default="svg",
+    show_default=True,
+    help="Vector format written beside each PNG.",
+)
+
+
+def _folder(out_dir: Path) -> Path:
+    from manifoldviz.experiments.common import check_out_dir
+
+    return check_out_dir(out_dir)
+
+
+@click.command(
+    epilog=examples(
+        "manifoldviz trajectory --compare shuffled --out trajectory/",
+        "manifoldviz trajectory --projection umap --probe-size 2000 --data mnist.npz",
+        "manifoldviz trajectory --model autoencoder --epochs 5",
+    )
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("results/trajectory"),
+    show_default=True,
+    help="Folder for the records, results.json, GIF and figures.",
+)
+@click.option(
+    "--model",
+    type=click.Choice(["mlp", "autoencoder"]),
+    default="mlp",
+    show_default=True,
+    help="The chapter's MLP or the dense autoencoder.",
+)
+@click.option("--layer", default=None, help="MLP: hidden (default) or output; autoencoder: latent.")
+@click.option(
+    "--epochs",
+    "n_epochs",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Training epochs.",
+)
+@click.option(
+    "--probe-size",
+    type=click.IntRange(min=10),
+    default=2000,
+    show_default=True,
+    help="Held-out digits tracked through training (class-balanced).",
+)
+@click.option(
+    "--projection",
+    default="pca",
+    show_default=True,
+    help="pca, umap, umap-procrustes or aligned-umap.",
+)
+@click.option(
+    "--compare",
+    type=click.Choice(["shuffled"]),
+    default=None,
+    help="Also train on shuffled labels and show both side by side.",
+)
+@click.option(
+    "--tween",
+    type=click.IntRange(0, 10),
+    default=2,
+    show_default=True,
+    help="Interpolated frames between snapshots, for smooth motion.",
+)
+@FORMAT
+@data_options
+@quiet_option
+def trajectory(
+    out_dir: Path,
+    model: str,
+    layer: str | None,
+    n_epochs: int,
+    probe_size: int,
+    projection: str,
+    compare: str | None,
+    tween: int,
+    figure_format: str,
+    seed: int,
+    limit: int | None,
+    data: str | None,
+    quiet: bool,
+) -> None:
+    """Watch held-out digits' representations and the weights move as a model trains."""
+    from manifoldviz.trajectory import TrajectoryConfig, run, save_report
+
+    folder = _folder(out_dir)
+    config = TrajectoryConfig(
+        data=data,
+        limit=limit,
+        seed=seed,
+        n_epochs=n_epochs,
+        model=model,
+        layer=layer,
+        probe_size=probe_size,
+        projection=projection,
+        compare=compare,
+        tween=tween,
+    )
+    result = run(config, progress=progress_printer(quiet))
+    written = save_report(result, folder, figure_format=figure_format)
+    click.echo(f"wrote {len(written)} files to {folder}")
+
+
+@click.command(
+    epilog=examples(
+        "manifoldviz fitmorph --out fitmorph/",
+        "manifoldviz fitmorph --noise 0.5 --epochs 3000 --seed 3",
+    )
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("results/fitmorph"),
+    show_default=True,
+    help="Folder for results.json, the six-panel figure and the GIF.",
+)
+@click.option(
+    "--epochs",
+    "n_epochs",
+    type=click.IntRange(min=1),
+    default=1500,
+    show_default=True,
+    help="Training epochs (full batch).",
+)
+@click.option(
+    "--points",
+    "n_points",
+    type=click.IntRange(min=20),
+    default=200,
+    show_default=True,
+    help="Training points.",
+)
+@click.option(
+    "--noise",
+    type=click.FloatRange(0, 2, max_open=True),
+    default=0.35,
+    show_default=True,
+    help="How noisy the two classes are.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=0,
+    show_default=True,
+    help="Seeds the data and the model.",
+)
+@FORMAT
+@quiet_option
+def fitmorph(
+    out_dir: Path,
+    n_epochs: int,
+    n_points: int,
+    noise: float,
+    seed: int,
+    figure_format: str,
+    quiet: bool,
+) -> None:
+    """From a random model to a robust fit to an overfit one, on a 2-D toy problem."""
+    from manifoldviz.fitmorph import FitMorphConfig, run, save_report
+
+    folder = _folder(out_dir)
+    config = FitMorphConfig(seed=seed, n_points=n_points, noise=noise, n_epochs=n_epochs)
+    result = run(config, progress=progress_printer(quiet))
+    written = save_report(result, folder, figure_format=figure_format)
+    click.echo(f"wrote {len(written)} files to {folder}")

@@ -1,0 +1,104 @@
+"""Projecting a trajectory's snapshots to 2-D so that points move smoothly between frames.
+
+Methods (see BENCHMARKS.md for their cost and alignment):
+
+- ``pca``: one PCA fitted on all snapshots pooled, applied to each; deterministic and fast,
+  and frames share axes by construction (the default).
+- ``umap``: one UMAP fitted on the last snapshot and used to ``transform`` every other one;
+  the same axes throughout, at the cost of one fit.
+- ``umap-procrustes``: a UMAP per snapshot, each rotated/reflected/scaled onto the previous one
+  (orthogonal Procrustes), so frames do not flip or spin.
+- ``aligned-umap``: umap's AlignedUMAP over all snapshots (best alignment, slowest).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from manifoldviz.errors import InvalidInputError
+
+METHODS = ("pca", "umap", "umap-procrustes", "aligned-umap")
+FloatArray = npt.NDArray[np.float32]
+
+
+def check_method(method: str) -> str:
+    if method not in METHODS:
+        raise InvalidInputError(
+            f"unknown projection {method!r}; choose from {', '.join(METHODS)}", param="projection"
+        )
+    return method
+
+
+def pca_pooled(snapshots: FloatArray, *, seed: int = 0) -> tuple[FloatArray, list[float]]:
+    """PCA fitted on every snapshot's points at once; returns the projections and the
+    explained-variance ratio of the two axes."""
+    from sklearn.decomposition import PCA
+
+    n_snapshots, n_points, n_features = snapshots.shape
+    pca = PCA(n_components=2, random_state=seed, svd_solver="randomized")
+    pooled = snapshots.reshape(-1, n_features)
+    projected = pca.fit_transform(pooled).reshape(n_snapshots, n_points, 2)
+    return projected.astype(np.float32), [float(v) for v in pca.explained_variance_ratio_]
+
+
+def procrustes_onto(reference: FloatArray, moving: FloatArray) -> FloatArray:
+    """``moving`` rotated/reflected, scaled and shifted to best match ``reference``."""
+    ref_mean, mov_mean = reference.mean(axis=0), moving.mean(axis=0)
+    a, b = reference - ref_mean, moving - mov_mean
+    u, s, vt = np.linalg.svd(b.T @ a)
+    rotation = u @ vt
+    scale = s.sum() / max(float((b**2).sum()), 1e-12)
+    return (scale * b @ rotation + ref_mean).astype(np.float32)
+
+
+def _umap(seed: int, n_points: int) -> Any:
+    import umap
+
+    return umap.UMAP(
+        n_components=2, n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed, n_jobs=1
+    )
+
+
+def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> FloatArray:
+    """Project (n_snapshots, n_points, n_features) to (n_snapshots, n_points, 2), aligned."""
+    check_method(method)
+    if method == "pca":
+        return pca_pooled(snapshots, seed=seed)[0]
+    n_snapshots, n_points, _ = snapshots.shape
+    if method == "umap":
+        reducer = _umap(seed, n_points).fit(snapshots[-1])
+        frames = [
+            reducer.transform(s) if i < n_snapshots - 1 else reducer.embedding_
+            for i, s in enumerate(snapshots)
+        ]
+        return np.asarray(frames, dtype=np.float32)
+    if method == "umap-procrustes":
+        frames = []
+        for snapshot in snapshots[::-1]:  # from the trained state back to initialisation
+            embedded = _umap(seed, n_points).fit_transform(snapshot).astype(np.float32)
+            frames.append(procrustes_onto(frames[-1], embedded) if frames else embedded)
+        return np.asarray(frames[::-1], dtype=np.float32)
+    import umap
+
+    identity = {i: i for i in range(n_points)}
+    aligned = umap.AlignedUMAP(
+        n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed, n_jobs=1
+    )
+    aligned.fit(list(snapshots), relations=[identity] * (n_snapshots - 1))
+    return np.asarray(aligned.embeddings_, dtype=np.float32)
+
+
+def tween(frames: FloatArray, times: list[float], n_between: int) -> tuple[FloatArray, list[float]]:
+    """Insert ``n_between`` linearly interpolated frames between consecutive ones (smoothness)."""
+    if n_between < 0:
+        raise InvalidInputError("in-between frames must be 0 or more", param="tween")
+    out, out_times = [frames[0]], [times[0]]
+    for i in range(1, len(frames)):
+        for j in range(1, n_between + 2):
+            w = j / (n_between + 1)
+            out.append((1 - w) * frames[i - 1] + w * frames[i])
+            out_times.append((1 - w) * times[i - 1] + w * times[i])
+    return np.asarray(out, dtype=np.float32), out_times

@@ -1,0 +1,125 @@
+"""Trajectories: recording, projection alignment, weight space, the toy morph, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from manifoldviz import projection, weightspace
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.fitmorph import FitMorphConfig, snapshot_epochs
+from manifoldviz.fitmorph import run as run_fitmorph
+from manifoldviz.recording import Trajectory
+from manifoldviz.trajectory import TrajectoryConfig, probe_indices, run, save_report
+
+
+def test_procrustes_undoes_rotation_scale_and_shift(seed: int) -> None:
+    points = np.random.default_rng(seed).normal(size=(50, 2)).astype(np.float32)
+    angle = 1.1
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    moved = 3 * points @ rotation + np.array([5.0, -2.0])
+    np.testing.assert_allclose(projection.procrustes_onto(points, moved), points, atol=1e-4)
+
+
+def test_pca_frames_share_axes_and_tween_interpolates(seed: int) -> None:
+    snapshots = np.random.default_rng(seed).normal(size=(4, 30, 8)).astype(np.float32)
+    frames, explained = projection.pca_pooled(snapshots)
+    assert frames.shape == (4, 30, 2) and 0 < sum(explained) <= 1
+    tweened, times = projection.tween(frames, [0.0, 1.0, 2.0, 3.0], 1)
+    assert len(tweened) == 7 and times[1] == pytest.approx(0.5)
+    np.testing.assert_allclose(tweened[1], (frames[0] + frames[1]) / 2, rtol=1e-5)
+
+
+def test_random_walk_control_matches_step_lengths(seed: int) -> None:
+    weights = np.cumsum(np.random.default_rng(seed).normal(size=(8, 500)), axis=0)
+    walk = weightspace.matched_random_walk(weights, seed=seed)
+    np.testing.assert_allclose(
+        np.linalg.norm(np.diff(walk, axis=0), axis=1),
+        np.linalg.norm(np.diff(weights, axis=0), axis=1),
+        rtol=1e-6,
+    )
+    path = weightspace.principal_path(weights)
+    assert path.coords.shape == (8, 2) and np.allclose(path.coords[-1], 0)
+    assert 0 < path.explained[0] <= 1
+
+
+def test_record_round_trips(tmp_path: Path) -> None:
+    record = Trajectory(
+        np.ones((3, 5, 4), np.float32),
+        np.zeros((3, 7), np.float32),
+        np.arange(5, dtype=np.uint8),
+        [{"epoch": 0.0}] * 3,
+        {"model": "mlp"},
+    )
+    npz, meta = record.save(tmp_path / "run")
+    assert npz.suffix == ".npz" and meta.suffix == ".json"
+    loaded = Trajectory.load(tmp_path / "run")
+    np.testing.assert_array_equal(loaded.representations, record.representations)
+    assert loaded.snapshots == record.snapshots and loaded.info == {"model": "mlp"}
+
+
+@pytest.mark.slow
+def test_trajectory_true_versus_shuffled(tiny_mnist, tmp_path: Path) -> None:
+    config = TrajectoryConfig(n_epochs=2, probe_size=100, compare="shuffled", tween=1)
+    result = run(config, data=tiny_mnist)
+    true = result.runs["true"]
+    assert true.representations.shape[:2] == (len(true.snapshots), 100)
+    assert [s["epoch"] for s in true.snapshots][:2] == [0.0, pytest.approx(1 / 3, abs=0.2)]
+    assert true.snapshots[-1]["epoch"] == 2.0 and "val_accuracy" in true.snapshots[-1]
+    assert set(result.frames) == {"true", "shuffled"}
+    assert result.frames["true"].shape == (len(true.snapshots), 100, 2)
+    names = {p.name for p in save_report(result, tmp_path)}
+    assert {
+        "representations.gif",
+        "snapshots.png",
+        "weights.svg",
+        "trajectory-true.npz",
+        "trajectory-shuffled.json",
+    } <= names
+    with Image.open(tmp_path / "representations.gif") as gif:
+        assert gif.info["loop"] == 0 and gif.n_frames == 2 * len(true.snapshots) - 1
+
+
+@pytest.mark.slow
+def test_fitmorph_finds_a_robust_fit_before_overfitting(tmp_path: Path) -> None:
+    result = run_fitmorph(FitMorphConfig(n_epochs=300, n_snapshots=12, grid=40))
+    assert result.epochs[0] == 0 and result.epochs[-1] == 300
+    assert result.probabilities.shape == (len(result.epochs), 40, 40)
+    assert 0 < result.robust < len(result.epochs)
+    assert result.test_accuracy["overfit_train"] >= result.test_accuracy["overfit"]
+
+
+def test_snapshot_epochs_are_log_spaced() -> None:
+    epochs = snapshot_epochs(1000, 10)
+    assert epochs[0] == 0 and epochs[-1] == 1000 and epochs[1] == 1
+    assert len(epochs) <= 11 and np.all(np.diff(epochs) > 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param"),
+    [
+        ({"model": "cnn"}, "model"),
+        ({"layer": "conv1"}, "layer"),
+        ({"projection": "tsne"}, "projection"),
+        ({"n_epochs": 0}, "epochs"),
+        ({"compare": "noise"}, "compare"),
+        ({"model": "autoencoder", "compare": "shuffled"}, "compare"),
+    ],
+)
+def test_bad_settings(kwargs, param) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        TrajectoryConfig(**kwargs)
+    assert info.value.param == param
+
+
+def test_probe_larger_than_data_or_missing_digit() -> None:
+    y = np.repeat(np.arange(10), 5)
+    with pytest.raises(InvalidInputError, match="larger"):
+        probe_indices(y, 100, seed=0)
+    with pytest.raises(InvalidInputError, match="digit"):
+        probe_indices(y[y != 4], 20, seed=0)
+    with pytest.raises(InvalidInputError):
+        FitMorphConfig(n_epochs=0)
