@@ -80,6 +80,7 @@ def _register() -> None:
         cache_cmd,
         data_cmd,
         experiment_cmd,
+        gallery_cmd,
         interpolate_cmd,
         manifold_cmd,
         trajectory_cmd,
@@ -90,6 +91,7 @@ def _register() -> None:
     cli.add_command(manifold_cmd.manifold)
     cli.add_command(trajectory_cmd.trajectory)
     cli.add_command(trajectory_cmd.fitmorph)
+    cli.add_command(gallery_cmd.gallery)
     cli.add_command(cache_cmd.cache)
     cli.add_command(data_cmd.data)
 

@@ -92,6 +92,23 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) ->
     return array.reshape(shape, order=order).copy()
 
 
+def write_npz(
+    path: str | os.PathLike[str], *, compress: bool = False, **arrays: np.ndarray
+) -> None:
+    """Write arrays as an ``.npz`` whose bytes depend only on the arrays.
+
+    ``np.savez`` stamps each zip member with the current time, so the same arrays saved twice
+    differ; here every member gets a fixed date, which makes outputs reproducible byte for byte.
+    """
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(path, "w", compression=method) as archive:
+        for key, value in arrays.items():
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = method
+            with archive.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
+
+
 def load_mnist_file(path: str | os.PathLike[str]) -> tuple[Split, Split]:
     """Load and validate an MNIST-like ``.npz``; return ``(x_train, y_train), (x_test, y_test)``.
 

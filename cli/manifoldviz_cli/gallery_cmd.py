@@ -1,0 +1,71 @@
+"""``manifoldviz gallery``: render every lecture figure and animation, with an index page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from manifoldviz_cli.options import examples, progress_printer, quiet_option
+
+
+@click.command(
+    epilog=examples(
+        "manifoldviz gallery --out site/",
+        "manifoldviz gallery --quick --out site/",
+        "manifoldviz gallery --only plot_04_interpolation --data ../shared/data/mnist.npz",
+    )
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("gallery_output"),
+    show_default=True,
+    help="Folder for every figure, index.html and index.md.",
+)
+@click.option(
+    "--quick", is_flag=True, help="Small data and few epochs: every figure in a few minutes."
+)
+@click.option(
+    "--only",
+    default="",
+    metavar="NAME,...",
+    help="Build only the scripts whose names contain one of these words.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=0,
+    show_default=True,
+    help="Seeds every figure; the same seed gives the same bytes.",
+)
+@click.option(
+    "--data",
+    metavar="PATH|sample",
+    default=None,
+    help="MNIST .npz for every figure (default: as 'manifoldviz data' finds it; "
+    "the embedded sample with --quick).",
+)
+@quiet_option
+def gallery(
+    out_dir: Path, quick: bool, only: str, seed: int, data: str | None, quiet: bool
+) -> None:
+    """Run every gallery script (models come from the cache) and write index.html/index.md.
+
+    A failing script does not stop the others; the build then names it and exits 1.
+    """
+    from manifoldviz.gallery import build
+
+    words = tuple(word.strip() for word in only.split(",") if word.strip())
+    if data is not None and data != "sample" and not Path(data).is_file():
+        raise click.BadParameter(f"{data} does not exist", param_hint="--data")
+    report = build(
+        out_dir,
+        quick=quick,
+        seed=seed,
+        only=words,
+        data=str(Path(data).resolve()) if data and data != "sample" else data,
+        progress=progress_printer(quiet),
+    )
+    click.echo(f"built {len(report.built)} figures; open {report.index[0]}")

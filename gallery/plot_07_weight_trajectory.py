@@ -1,0 +1,32 @@
+"""
+The weights' path through training, with a random-walk control
+===============================================================
+
+The flattened weights at every snapshot, projected on their top two principal directions, over
+the training loss on that plane (after Li et al., 2018). Beside it, a random walk with the same
+step lengths projected the same way: PCA makes almost any high-dimensional walk look smooth
+(Antognini and Sohl-Dickstein, 2018), so the curve's smoothness alone proves little.
+"""
+
+# %%
+from manifoldviz.gallery import script_settings
+from manifoldviz.render import lecture_style, new_figure, save_figure
+from manifoldviz.trajectory import TrajectoryConfig, run
+from manifoldviz.trajectory_figures import draw_weight_space
+
+settings = script_settings(__file__)
+config = TrajectoryConfig(
+    data=settings.data,
+    seed=settings.seed,
+    limit=3000 if settings.quick else 20000,
+    n_epochs=4 if settings.quick else 10,
+    probe_size=100,
+)
+result = run(config)
+
+# %%
+with lecture_style():
+    figure = new_figure(15, 6.5)
+    draw_weight_space(figure, result)
+    for suffix in ("png", "svg"):
+        save_figure(figure, settings.out_dir / f"weights.{suffix}")

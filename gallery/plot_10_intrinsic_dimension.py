@@ -1,0 +1,26 @@
+"""
+The intrinsic dimension of MNIST
+================================
+
+Two established estimators (TwoNN and Levina-Bickel MLE) put MNIST's intrinsic dimension in the
+low tens, against 784 pixels: the manifold hypothesis, tested. Adding 784 zero channels changes
+nothing; adding 784 noise channels makes the estimate jump, because noise lies on no
+low-dimensional manifold, which is why it hurts the classifier.
+"""
+
+# %%
+from manifoldviz.gallery import script_settings
+from manifoldviz.manifold import ManifoldConfig, run, save_report
+
+settings = script_settings(__file__)
+config = ManifoldConfig(
+    data=settings.data,
+    seed=settings.seed,
+    subsample=1000 if settings.quick else 10000,
+    n_repeats=2 if settings.quick else 3,
+)
+
+# %%
+result = run(config)
+save_report(result, settings.out_dir)
+print(result.summary_table())

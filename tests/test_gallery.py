@@ -1,0 +1,206 @@
+"""The gallery: script format, a real quick build, the page in a real browser, the notebook."""
+
+from __future__ import annotations
+
+import ast
+import html.parser
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from manifoldviz.errors import ManifoldvizError
+from manifoldviz.gallery import build, default_scripts_dir, find_scripts, read_entry
+
+SCRIPTS = find_scripts(default_scripts_dir())
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_scripts_follow_the_gallery_format(script: Path) -> None:
+    source = script.read_text()
+    entry = read_entry(script)
+    sentences = len(re.findall(r"[.!?](?:\s|$)", entry.explanation))
+    assert entry.title and 2 <= sentences <= 4 and "# %%" in source
+    imported = {
+        node.module.split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert imported <= {"manifoldviz", "dataclasses"}, imported  # the library only
+
+
+def test_gallery_covers_the_chapter() -> None:
+    names = " ".join(s.stem for s in SCRIPTS)
+    for topic in (
+        "overfitting",
+        "noise_channels",
+        "shuffled_labels",
+        "interpolation",
+        "fitmorph",
+        "representation_trajectory",
+        "weight_trajectory",
+        "validation_protocols",
+        "baselines",
+        "intrinsic_dimension",
+    ):
+        assert topic in names
+
+
+def test_a_broken_script_is_named_after_the_others_ran(tmp_path: Path) -> None:
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "plot_01_fine.py").write_text(
+        '"""\nFine\n====\n\nWorks. Really.\n"""\n'
+        "from manifoldviz.gallery import script_settings\n"
+        "s = script_settings(__file__)\n(s.out_dir / 'a.png').write_bytes(b'x')\n"
+    )
+    (scripts / "plot_02_broken.py").write_text(
+        '"""\nBroken\n======\n\nFails."""\nraise RuntimeError(\'no luck\')\n'
+    )
+    with pytest.raises(
+        ManifoldvizError, match=re.escape("plot_02_broken.py: RuntimeError: no luck")
+    ):
+        build(tmp_path / "out", scripts_dir=scripts, quick=True)
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "Fine" in index and "Broken" not in index
+
+
+class _Images(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "img":
+            self.sources.append(dict(attrs)["src"])
+
+
+@pytest.fixture(scope="module")
+def quick_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gallery")
+    report = build(out, quick=True, only=("interpolation", "fitmorph", "baselines"))
+    assert len(report.built) == 3
+    return out
+
+
+@pytest.mark.slow
+def test_quick_build_writes_figures_and_index(quick_build: Path) -> None:
+    parser = _Images()
+    parser.feed((quick_build / "index.html").read_text())
+    assert len(parser.sources) >= 6
+    assert all((quick_build / src).is_file() for src in parser.sources)
+    assert any(src.endswith(".gif") for src in parser.sources)
+    markdown = (quick_build / "index.md").read_text()
+    assert "manifoldviz gallery --only plot_04_interpolation --quick --seed 0" in markdown
+
+
+@pytest.mark.slow
+def test_rebuild_gives_the_same_bytes(quick_build: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    build(again, quick=True, only=("interpolation", "fitmorph", "baselines"))
+    for path in sorted(p for p in quick_build.rglob("*") if p.is_file()):
+        twin = again / path.relative_to(quick_build)
+        assert twin.read_bytes() == path.read_bytes(), path.relative_to(quick_build)
+
+
+CHECK = """
+<script>
+window.__errors = [];
+window.addEventListener('error', e => window.__errors.push(String(e.message || e.type)), true);
+const _error = console.error;
+console.error = (...args) => { window.__errors.push(args.join(' ')); _error(...args); };
+window.addEventListener('load', () => {
+  const broken = [...document.images].filter(i => !(i.complete && i.naturalWidth > 0));
+  const out = document.createElement('pre');
+  out.id = 'check';
+  out.textContent = JSON.stringify({images: document.images.length,
+    broken: broken.map(i => i.src), errors: window.__errors});
+  document.body.appendChild(out);
+});
+</script>
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)")
+def test_page_loads_in_a_real_browser(quick_build: Path, tmp_path: Path) -> None:
+    import json
+
+    page = (quick_build / "index.html").read_text()
+    page = page.replace('loading="lazy"', "").replace("<head>", "<head>" + CHECK, 1)
+    checked = quick_build / "check.html"
+    checked.write_text(page)
+    common = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--allow-file-access-from-files",
+        "--virtual-time-budget=15000",
+    ]
+    dom = subprocess.run(
+        [*common, "--dump-dom", checked.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    found = re.search(r'<pre id="check">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    result = json.loads(html.unescape(found.group(1)))
+    assert result["images"] >= 6 and result["broken"] == [] and result["errors"] == []
+    shot = quick_build / "screenshot.png"
+    subprocess.run(
+        [
+            *common,
+            f"--screenshot={shot}",
+            "--window-size=1300,2400",
+            (quick_build / "index.html").as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.read(default_scripts_dir() / "chapter5.ipynb", as_version=4)
+    env_before = os.environ.get("MANIFOLDVIZ_GALLERY_QUICK")
+    os.environ["MANIFOLDVIZ_GALLERY_QUICK"] = "1"
+    try:
+        nbclient.NotebookClient(
+            notebook,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(tmp_path)}},
+        ).execute()
+    finally:
+        if env_before is None:
+            os.environ.pop("MANIFOLDVIZ_GALLERY_QUICK", None)
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any(
+        "image/gif" in o.get("data", {}).get("text/html", "")
+        or "data:image/gif" in str(o.get("data", {}))
+        for o in outputs
+    )
+
+
+def test_script_runs_on_its_own(tmp_path: Path) -> None:
+    script = next(s for s in SCRIPTS if "fitmorph" in s.stem)
+    env = dict(os.environ, MANIFOLDVIZ_GALLERY_QUICK="1", MANIFOLDVIZ_GALLERY_OUT=str(tmp_path))
+    source = script.read_text().replace("n_epochs=400 if settings.quick", "n_epochs=30 if True")
+    standalone = tmp_path / script.name
+    standalone.write_text(source)
+    subprocess.run([sys.executable, str(standalone)], env=env, check=True, capture_output=True)
+    assert (tmp_path / script.stem / "fitmorph.png").is_file()
