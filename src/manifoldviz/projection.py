@@ -54,8 +54,25 @@ def procrustes_onto(reference: FloatArray, moving: FloatArray) -> FloatArray:
     return (scale * b @ rotation + ref_mean).astype(np.float32)
 
 
+def umap_module() -> Any:
+    """Import umap without its optional ParametricUMAP, whose import loads TensorFlow (~4 s)."""
+    import sys
+
+    if "umap" in sys.modules:
+        return sys.modules["umap"]
+    blocked = "umap.parametric_umap" not in sys.modules
+    if blocked:
+        sys.modules["umap.parametric_umap"] = None  # type: ignore[assignment]
+    try:
+        import umap
+    finally:
+        if blocked:
+            del sys.modules["umap.parametric_umap"]
+    return umap
+
+
 def _umap(seed: int, n_points: int) -> Any:
-    import umap
+    umap = umap_module()
 
     return umap.UMAP(
         n_components=2, n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed, n_jobs=1
@@ -81,11 +98,9 @@ def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> Flo
             embedded = _umap(seed, n_points).fit_transform(snapshot).astype(np.float32)
             frames.append(procrustes_onto(frames[-1], embedded) if frames else embedded)
         return np.asarray(frames[::-1], dtype=np.float32)
-    import umap
-
     identity = {i: i for i in range(n_points)}
-    aligned = umap.AlignedUMAP(
-        n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed, n_jobs=1
+    aligned = umap_module().AlignedUMAP(
+        n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed
     )
     aligned.fit(list(snapshots), relations=[identity] * (n_snapshots - 1))
     return np.asarray(aligned.embeddings_, dtype=np.float32)
