@@ -25,12 +25,16 @@ def nap(seconds: float) -> float:
 
 def iterated_kfold(data: MnistData, workers: int) -> float:
     config = validation.ValidationConfig(limit=12_000, k=4, iterations=3, n_repeats=1)
-    items = [(name, {"condition": name, "seed": 0}) for name in validation.run_names(config)
-             if name.startswith("iterated")]
+    items = [
+        (name, {"condition": name, "seed": 0})
+        for name in validation.run_names(config)
+        if name.startswith("iterated")
+    ]
     executor = make_executor("processes", workers=workers, retries=0)
     start = time.perf_counter()
-    outcomes = executor.map(validation.train_run, {"data": data, "settings": config}, items,
-                            lambda outcome: None)
+    outcomes = executor.map(
+        validation.train_run, {"data": data, "settings": config}, items, lambda outcome: None
+    )
     assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
     return time.perf_counter() - start
 
@@ -60,8 +64,10 @@ def main() -> None:
     print(f"overhead per task, local processes: {local * 1000:.1f} ms")
     try:
         ray = overhead("ray")
-        print(f"overhead per task, Ray (local cluster): {ray * 1000:.1f} ms "
-              f"({ray / local:.1f}x the local executor's)")
+        print(
+            f"overhead per task, Ray (local cluster): {ray * 1000:.1f} ms "
+            f"({ray / local:.1f}x the local executor's)"
+        )
     except Exception as exc:  # Ray is optional
         print(f"Ray not measured: {exc}")
 

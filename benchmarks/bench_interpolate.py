@@ -47,20 +47,32 @@ def main() -> None:
     exe = Path(sys.executable).with_name("manifoldviz")
     workdir = Path(tempfile.mkdtemp(prefix="mv-bench-"))
     env = dict(os.environ, MANIFOLDVIZ_CACHE=str(workdir / "cache"), TF_CPP_MIN_LOG_LEVEL="3")
-    command = [str(exe), "interpolate", "3", "8", "--data", data, "--out",
-               str(workdir / "x.gif"), "--quiet"]
+    command = [
+        str(exe),
+        "interpolate",
+        "3",
+        "8",
+        "--data",
+        data,
+        "--out",
+        str(workdir / "x.gif"),
+        "--quiet",
+    ]
     try:
         cold = None if args.skip_cold else timed(command, env)
         if args.skip_cold:
             timed(command, env)  # fill the cache
         warm = [timed(command, env) for _ in range(args.repeats)]
-        tf_import = [timed([sys.executable, "-c", "import tensorflow"], env)
-                     for _ in range(args.repeats)]
+        tf_import = [
+            timed([sys.executable, "-c", "import tensorflow"], env) for _ in range(args.repeats)
+        ]
         print(f"cpu cores: {os.cpu_count()}")
         print(f"warm interpolate, median of {args.repeats}: {statistics.median(warm):.2f} s")
         print(f"reference `import tensorflow`:          {statistics.median(tf_import):.2f} s")
-        print(f"ratio warm / tf import:                 "
-              f"{statistics.median(warm) / statistics.median(tf_import):.2f}")
+        print(
+            f"ratio warm / tf import:                 "
+            f"{statistics.median(warm) / statistics.median(tf_import):.2f}"
+        )
         if cold is not None:
             chapter = timed([sys.executable, "-c", CHAPTER_MLP.format(path=data)], env)
             print(f"cold interpolate (trains AE + MLP):     {cold:.1f} s")

@@ -25,8 +25,11 @@ def main() -> None:
     exe = Path(sys.executable).with_name("manifoldviz")
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        subprocess.run([str(exe), "manifold", "--data", args.data, "--out", folder, "--quiet"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(exe), "manifold", "--data", args.data, "--out", folder, "--quiet"],
+            check=True,
+            capture_output=True,
+        )
         ours = time.perf_counter() - start
 
     import numpy as np
@@ -41,8 +44,9 @@ def main() -> None:
         chosen = np.random.default_rng(repeat).choice(60_000, 10_000, replace=False)
         x = flatten_scaled(data.x_train[chosen])
         for variant in (x, with_zero_channels(x), with_noise_channels(x, seed=repeat)):
-            NearestNeighbors(n_neighbors=21, algorithm="brute", n_jobs=-1).fit(
-                variant).kneighbors(variant)
+            NearestNeighbors(n_neighbors=21, algorithm="brute", n_jobs=-1).fit(variant).kneighbors(
+                variant
+            )
     reference = time.perf_counter() - start
     print(f"cpu cores: {os.cpu_count()}")
     print(f"manifoldviz manifold (default run, end to end): {ours:.1f} s   target < 60 s")

@@ -41,10 +41,20 @@ def main() -> None:
     args = parser.parse_args()
     data = str(Path(args.data).resolve())
     with tempfile.TemporaryDirectory() as folder:
-        ours_wall, ours_mem, _ = measured([
-            str(Path(sys.executable).with_name("manifoldviz")), "experiment", "noise-channels",
-            "--data", data, "--epochs", str(args.epochs), "--out", folder, "--quiet",
-        ])
+        ours_wall, ours_mem, _ = measured(
+            [
+                str(Path(sys.executable).with_name("manifoldviz")),
+                "experiment",
+                "noise-channels",
+                "--data",
+                data,
+                "--epochs",
+                str(args.epochs),
+                "--out",
+                folder,
+                "--quiet",
+            ]
+        )
         results = json.loads((Path(folder) / "results.json").read_text())
     ours = {r["condition"]: r["history"]["val_accuracy"][-1] for r in results["runs"]}
     ref_wall, ref_mem, ref_out = measured(

@@ -29,23 +29,33 @@ def get_model():
     model = keras.Sequential(
         [layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")]
     )
-    model.compile(
-        optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
 model = get_model()
 history_noise = model.fit(
-    train_images_with_noise_channels, train_labels, epochs=epochs, batch_size=128,
-    validation_split=0.2, verbose=0,
+    train_images_with_noise_channels,
+    train_labels,
+    epochs=epochs,
+    batch_size=128,
+    validation_split=0.2,
+    verbose=0,
 )
 model = get_model()
 history_zeros = model.fit(
-    train_images_with_zeros_channels, train_labels, epochs=epochs, batch_size=128,
-    validation_split=0.2, verbose=0,
+    train_images_with_zeros_channels,
+    train_labels,
+    epochs=epochs,
+    batch_size=128,
+    validation_split=0.2,
+    verbose=0,
 )
-print(json.dumps({
-    "noise": history_noise.history["val_accuracy"][-1],
-    "zeros": history_zeros.history["val_accuracy"][-1],
-}))
+print(
+    json.dumps(
+        {
+            "noise": history_noise.history["val_accuracy"][-1],
+            "zeros": history_zeros.history["val_accuracy"][-1],
+        }
+    )
+)

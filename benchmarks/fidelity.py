@@ -24,22 +24,36 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out or tempfile.mkdtemp(prefix="mv-fidelity-"))
     noise, _ = run_experiment(
-        "noise-channels", NoiseChannelsConfig(data=args.data, n_seeds=args.seeds),
+        "noise-channels",
+        NoiseChannelsConfig(data=args.data, n_seeds=args.seeds),
         out / "noise-channels",
     )
     shuffled, _ = run_experiment(
-        "shuffled-labels", ShuffledLabelsConfig(data=args.data, n_seeds=args.seeds),
+        "shuffled-labels",
+        ShuffledLabelsConfig(data=args.data, n_seeds=args.seeds),
         out / "shuffled-labels",
     )
     rows = [
-        ("noise channels: val accuracy, epoch 10", noise.curves("noise", "val_accuracy")[:, -1],
-         "~0.96-0.97"),
-        ("zero channels: val accuracy, epoch 10", noise.curves("zeros", "val_accuracy")[:, -1],
-         "~0.98"),
-        ("shuffled labels: val accuracy, epoch 10", shuffled.curves("p=1", "val_accuracy")[:, -1],
-         "~0.10 (chance)"),
-        ("shuffled labels: train accuracy, epoch 10", shuffled.curves("p=1", "accuracy")[:, -1],
-         "rising, > 0.2"),
+        (
+            "noise channels: val accuracy, epoch 10",
+            noise.curves("noise", "val_accuracy")[:, -1],
+            "~0.96-0.97",
+        ),
+        (
+            "zero channels: val accuracy, epoch 10",
+            noise.curves("zeros", "val_accuracy")[:, -1],
+            "~0.98",
+        ),
+        (
+            "shuffled labels: val accuracy, epoch 10",
+            shuffled.curves("p=1", "val_accuracy")[:, -1],
+            "~0.10 (chance)",
+        ),
+        (
+            "shuffled labels: train accuracy, epoch 10",
+            shuffled.curves("p=1", "accuracy")[:, -1],
+            "rising, > 0.2",
+        ),
     ]
     print(f"{'quantity':44}{'ours (mean, min-max over seeds)':>36}   chapter")
     for name, values, book in rows:

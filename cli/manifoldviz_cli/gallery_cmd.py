@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from manifoldviz_cli.options import examples, progress_printer, quiet_option
+from manifoldviz_cli.options import examples, out_dir_option, progress_printer, quiet_option
 
 
 @click.command(
@@ -16,14 +16,7 @@ from manifoldviz_cli.options import examples, progress_printer, quiet_option
         "manifoldviz gallery --only plot_04_interpolation --data ../shared/data/mnist.npz",
     )
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("gallery_output"),
-    show_default=True,
-    help="Folder for every figure, index.html and index.md.",
-)
+@out_dir_option("gallery_output", "every figure, index.html and index.md")
 @click.option(
     "--quick", is_flag=True, help="Small data and few epochs: every figure in a few minutes."
 )

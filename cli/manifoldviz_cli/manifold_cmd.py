@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from manifoldviz_cli.options import data_options, examples, progress_printer, quiet_option
+from manifoldviz_cli.options import (
+    data_options,
+    examples,
+    out_dir_option,
+    progress_printer,
+    quiet_option,
+)
 
 
 def _list(kind: type) -> object:
@@ -28,14 +34,7 @@ def _list(kind: type) -> object:
         "manifoldviz manifold --latent-sizes 2,4,8,16,32",
     )
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("results/manifold"),
-    show_default=True,
-    help="Folder for results.json and the figures.",
-)
+@out_dir_option("results/manifold", "results.json and the figures")
 @click.option(
     "--subsample",
     type=click.IntRange(min=1),

@@ -38,6 +38,20 @@ quiet_option = click.option(
 )
 
 
+def out_dir_option(default: str | None, what: str) -> Callable[[F], F]:
+    """--out DIR for commands that write a folder of results."""
+    from pathlib import Path
+
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        default=Path(default) if default else None,
+        show_default=bool(default),
+        help=f"Folder for {what}.",
+    )
+
+
 def data_options(func: F) -> F:
     """--data, --limit and --seed: where the digits come from and how they are picked."""
     for option in (seed_option, limit_option, data_option):

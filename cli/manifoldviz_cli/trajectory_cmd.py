@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from manifoldviz_cli.options import data_options, examples, progress_printer, quiet_option
+from manifoldviz_cli.options import (
+    data_options,
+    examples,
+    out_dir_option,
+    progress_printer,
+    quiet_option,
+)
 
 FORMAT = click.option(
     "--format",
@@ -31,14 +37,7 @@ def _folder(out_dir: Path) -> Path:
         "manifoldviz trajectory --model autoencoder --epochs 5",
     )
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("results/trajectory"),
-    show_default=True,
-    help="Folder for the records, results.json, GIF and figures.",
-)
+@out_dir_option("results/trajectory", "the records, results.json, GIF and figures")
 @click.option(
     "--model",
     type=click.Choice(["mlp", "autoencoder"]),
@@ -126,14 +125,7 @@ def trajectory(
         "manifoldviz fitmorph --noise 0.5 --epochs 3000 --seed 3",
     )
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("results/fitmorph"),
-    show_default=True,
-    help="Folder for results.json, the six-panel figure and the GIF.",
-)
+@out_dir_option("results/fitmorph", "results.json, the six-panel figure and the GIF")
 @click.option(
     "--epochs",
     "n_epochs",

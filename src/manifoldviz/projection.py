@@ -4,8 +4,11 @@ Methods (see BENCHMARKS.md for their cost and alignment):
 
 - ``pca``: one PCA fitted on all snapshots pooled, applied to each; deterministic and fast,
   and frames share axes by construction (the default).
-- ``umap``: one UMAP fitted on the last snapshot and used to ``transform`` every other one;
-  the same axes throughout, at the cost of one fit.
+Before any UMAP, the snapshots are reduced to 50 principal components fitted on all of them.
+
+- ``umap``: one UMAP of all snapshots pooled, so every snapshot lives in one shared map (faster
+  than fitting the last snapshot and ``transform``-ing the others, which was measured at about
+  twice the time: UMAP's transform costs nearly a fit per snapshot).
 - ``umap-procrustes``: a UMAP per snapshot, each rotated/reflected/scaled onto the previous one
   (orthogonal Procrustes), so frames do not flip or spin.
 - ``aligned-umap``: umap's AlignedUMAP over all snapshots (best alignment, slowest).
@@ -42,6 +45,22 @@ def pca_pooled(snapshots: FloatArray, *, seed: int = 0) -> tuple[FloatArray, lis
     pooled = snapshots.reshape(-1, n_features)
     projected = pca.fit_transform(pooled).reshape(n_snapshots, n_points, 2)
     return projected.astype(np.float32), [float(v) for v in pca.explained_variance_ratio_]
+
+
+def reduce_pooled(snapshots: FloatArray, *, n_components: int, seed: int = 0) -> FloatArray:
+    """PCA to ``n_components`` fitted on all snapshots pooled (UMAP's usual first step).
+
+    Neighbour search and UMAP's ``transform`` scale with the input width; 50 pooled principal
+    components keep the neighbourhoods and cut the projection time severalfold.
+    """
+    from sklearn.decomposition import PCA
+
+    n_snapshots, n_points, n_features = snapshots.shape
+    if n_features <= n_components:
+        return snapshots
+    pca = PCA(n_components=n_components, random_state=seed, svd_solver="randomized")
+    reduced = pca.fit_transform(snapshots.reshape(-1, n_features))
+    return reduced.reshape(n_snapshots, n_points, n_components).astype(np.float32)
 
 
 def procrustes_onto(reference: FloatArray, moving: FloatArray) -> FloatArray:
@@ -84,14 +103,12 @@ def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> Flo
     check_method(method)
     if method == "pca":
         return pca_pooled(snapshots, seed=seed)[0]
+    snapshots = reduce_pooled(snapshots, n_components=50, seed=seed)
     n_snapshots, n_points, _ = snapshots.shape
     if method == "umap":
-        reducer = _umap(seed, n_points).fit(snapshots[-1])
-        frames = [
-            reducer.transform(s) if i < n_snapshots - 1 else reducer.embedding_
-            for i, s in enumerate(snapshots)
-        ]
-        return np.asarray(frames, dtype=np.float32)
+        pooled = snapshots.reshape(n_snapshots * n_points, -1)
+        embedded = _umap(seed, len(pooled)).fit_transform(pooled)
+        return np.asarray(embedded, dtype=np.float32).reshape(n_snapshots, n_points, 2)
     if method == "umap-procrustes":
         frames = []
         for snapshot in snapshots[::-1]:  # from the trained state back to initialisation
