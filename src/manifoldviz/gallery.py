@@ -166,7 +166,11 @@ def write_index(folder: Path, entries: list[Entry], *, quick: bool, seed: int) -
     cards, sections = [], []
     for entry in entries:
         files = outputs_of(folder, entry)
-        images = [p for p in files if p.suffix in IMAGE_SUFFIXES]
+        # Static figures first, then their animations.
+        images = sorted(
+            (p for p in files if p.suffix in IMAGE_SUFFIXES),
+            key=lambda p: (p.suffix != ".png", p.as_posix()),
+        )
         others = [p for p in files if p.suffix not in IMAGE_SUFFIXES]
         command = reproduce_command(entry, quick=quick, seed=seed)
         figures_html = "".join(
