@@ -103,3 +103,9 @@ def test_bad_input_is_refused_before_training(tiny_mnist, kwargs, param) -> None
     with pytest.raises(InvalidInputError) as info:
         interpolate(data=tiny_mnist, store=Store(Path("/nonexistent/never-created")), **kwargs)
     assert info.value.param == param
+
+
+def test_mp4_when_imageio_ffmpeg_is_installed(result, tmp_path: Path) -> None:
+    pytest.importorskip("imageio_ffmpeg")
+    path = result.save_gif(tmp_path / "morph.mp4", scale=3)
+    assert path.stat().st_size > 1000 and path.read_bytes()[4:8] == b"ftyp"
