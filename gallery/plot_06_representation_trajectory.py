@@ -3,8 +3,10 @@ Held-out digits through training: true versus shuffled labels
 ==============================================================
 
 The hidden representations of a fixed probe set of held-out digits, recorded through training
-and projected to 2-D (PCA pooled over all snapshots, then UMAP aligned across snapshots). With
-true labels the digits separate into clusters; with shuffled labels they never do.
+and projected to 2-D with PCA and with UMAP, each fitted on all snapshots at once. With true
+labels the digits pull apart by class within the first epoch; with shuffled labels PCA shows no
+such separation. UMAP, which keeps every neighbourhood, still groups look-alike digits there:
+the hidden layer inherits the inputs' similarities even when the labels carry nothing.
 """
 
 # %%

@@ -4,8 +4,9 @@
 fixed, class-balanced probe set of held-out test digits, the weights and the metrics; then it
 projects the representations to 2-D (aligned across snapshots) and the weights onto their
 principal plane with the loss surface and a random-walk control. ``compare="shuffled"`` trains
-the same model on shuffled labels too: with true labels the probe digits separate into
-clusters; with shuffled labels they never do.
+the same model on shuffled labels too: with true labels the probe digits pull apart by class;
+with shuffled labels they do not (UMAP still groups look-alike digits, which the hidden layer
+inherits from the inputs).
 """
 
 from __future__ import annotations
