@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,6 @@ def _run(name: str, settings: Any, options: dict[str, Any]) -> None:
     if not quiet:
         if result.extra.get("estimates"):
             for protocol, values in result.extra["estimates"].items():
-                import statistics
-
                 spread = statistics.pstdev(values["estimate"])
                 click.echo(
                     f"{protocol}: estimate {statistics.mean(values['estimate']):.4f} "
