@@ -9,7 +9,13 @@ from typing import Any
 
 import click
 
-from manifoldviz_cli.options import data_options, examples, progress_printer, quiet_option
+from manifoldviz_cli.options import (
+    data_options,
+    examples,
+    figure_format_option,
+    progress_printer,
+    quiet_option,
+)
 
 
 def _common(default_epochs: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -38,14 +44,7 @@ def _common(default_epochs: int) -> Callable[[Callable[..., Any]], Callable[...,
             show_default=True,
             help="Training epochs.",
         ),
-        click.option(
-            "--format",
-            "figure_format",
-            type=click.Choice(["svg", "pdf"]),
-            default="svg",
-            show_default=True,
-            help="Vector format written beside each PNG.",
-        ),
+        figure_format_option,
         click.option(
             "--executor",
             type=click.Choice(["sequential", "processes", "ray"]),

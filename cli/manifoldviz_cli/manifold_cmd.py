@@ -9,6 +9,7 @@ import click
 from manifoldviz_cli.options import (
     data_options,
     examples,
+    figure_format_option,
     out_dir_option,
     progress_printer,
     quiet_option,
@@ -71,14 +72,7 @@ def _list(kind: type) -> object:
     help="Also train dense autoencoders with these latent sizes (cached) and draw "
     "reconstruction loss against size.",
 )
-@click.option(
-    "--format",
-    "figure_format",
-    type=click.Choice(["svg", "pdf"]),
-    default="svg",
-    show_default=True,
-    help="Vector format written beside each PNG.",
-)
+@figure_format_option
 @data_options
 @quiet_option
 def manifold(

@@ -30,6 +30,14 @@ limit_option = click.option(
     metavar="N",
     help="Use a class-stratified subset of at most N images per split.",
 )
+figure_format_option = click.option(
+    "--format",
+    "figure_format",
+    type=click.Choice(["svg", "pdf"]),
+    default="svg",
+    show_default=True,
+    help="Vector format written beside each PNG.",
+)
 quiet_option = click.option(
     "--quiet",
     "-q",

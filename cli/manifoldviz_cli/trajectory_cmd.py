@@ -9,18 +9,10 @@ import click
 from manifoldviz_cli.options import (
     data_options,
     examples,
+    figure_format_option,
     out_dir_option,
     progress_printer,
     quiet_option,
-)
-
-FORMAT = click.option(
-    "--format",
-    "figure_format",
-    type=click.Choice(["svg", "pdf"]),
-    default="svg",
-    show_default=True,
-    help="Vector format written beside each PNG.",
 )
 
 
@@ -80,7 +72,7 @@ def _folder(out_dir: Path) -> Path:
     show_default=True,
     help="Interpolated frames between snapshots, for smooth motion.",
 )
-@FORMAT
+@figure_format_option
 @data_options
 @quiet_option
 def trajectory(
@@ -156,7 +148,7 @@ def trajectory(
     show_default=True,
     help="Seeds the data and the model.",
 )
-@FORMAT
+@figure_format_option
 @quiet_option
 def fitmorph(
     out_dir: Path,
