@@ -10,7 +10,7 @@ step lengths projected the same way: PCA makes almost any high-dimensional walk 
 
 # %%
 from manifoldviz.gallery import script_settings
-from manifoldviz.render import lecture_style, new_figure, save_figure
+from manifoldviz.render import save_drawing
 from manifoldviz.trajectory import TrajectoryConfig, run
 from manifoldviz.trajectory_figures import draw_weight_space
 
@@ -25,8 +25,6 @@ config = TrajectoryConfig(
 result = run(config)
 
 # %%
-with lecture_style():
-    figure = new_figure(15, 6.5)
-    draw_weight_space(figure, result)
-    for suffix in ("png", "svg"):
-        save_figure(figure, settings.out_dir / f"weights.{suffix}")
+save_drawing(
+    lambda figure: draw_weight_space(figure, result), settings.out_dir / "weights", size=(15, 6.5)
+)

@@ -185,16 +185,17 @@ def save_report(
     from manifoldviz import fitmorph_figures as figures
     from manifoldviz.animation import write_animation
     from manifoldviz.atomic import write_json_atomic
-    from manifoldviz.render import lecture_style, new_figure, save_figure
+    from manifoldviz.render import save_drawing
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Any] = [write_json_atomic(folder / "results.json", result.to_dict())]
-    with lecture_style():
-        canvas = new_figure(18, 11)
-        figures.draw_six_panels(canvas, result)
-        for suffix in ("png", figure_format):
-            written.append(save_figure(canvas, folder / f"fitmorph.{suffix}"))
+    written += save_drawing(
+        lambda canvas: figures.draw_six_panels(canvas, result),
+        folder / "fitmorph",
+        size=(18, 11),
+        figure_format=figure_format,
+    )
     frames, durations = figures.animation_frames(result)
     written.append(write_animation(folder / "fitmorph.gif", frames, durations))
     return written

@@ -185,7 +185,7 @@ def save_report(
 
     from manifoldviz import dimension_figures as figures
     from manifoldviz.atomic import write_json_atomic
-    from manifoldviz.render import lecture_style, new_figure, save_figure
+    from manifoldviz.render import save_drawing
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -196,9 +196,10 @@ def save_report(
     if result.autoencoder:
         drawings.append(("autoencoder_elbow", figures.draw_autoencoder_elbow))
     for stem, draw in drawings:
-        with lecture_style():
-            canvas = new_figure(12, 6.5)
-            draw(canvas.add_subplot(), result)
-            for suffix in ("png", figure_format):
-                written.append(save_figure(canvas, folder / f"{stem}.{suffix}"))
+        written += save_drawing(
+            lambda canvas, d=draw: d(canvas.add_subplot(), result),
+            folder / stem,
+            size=(12, 6.5),
+            figure_format=figure_format,
+        )
     return written

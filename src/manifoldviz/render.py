@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,31 @@ def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
     with atomic_path(path) as tmp:
         figure.savefig(tmp, format=suffix[1:], metadata=metadata)
     return path
+
+
+def save_drawing(
+    draw: Callable[[Any], Any],
+    base: str | os.PathLike[str],
+    *,
+    size: tuple[float, float],
+    figure_format: str = "svg",
+) -> list[Path]:
+    """Draw a lecture-style figure with ``draw(figure)`` and save it as PNG plus SVG or PDF.
+
+    ``base`` is the path without extension; returns the two files written.
+    """
+    if figure_format not in ("svg", "pdf"):
+        raise InvalidInputError(
+            f"figure format must be svg or pdf, got {figure_format}", param="format"
+        )
+    base = Path(base)
+    with lecture_style():
+        figure = new_figure(*size)
+        draw(figure)
+        return [
+            save_figure(figure, base.with_name(f"{base.name}.{suffix}"))
+            for suffix in ("png", figure_format)
+        ]
 
 
 def draw_strip(

@@ -69,7 +69,7 @@ def save_report(
     figure_format: str = "svg",
 ) -> list[Path]:
     """Write results.json, every figure as PNG plus ``figure_format``, and the GIFs."""
-    from manifoldviz.render import lecture_style, new_figure, save_figure
+    from manifoldviz.render import save_drawing
 
     if figure_format not in ("svg", "pdf"):
         raise InvalidInputError(
@@ -82,11 +82,12 @@ def save_report(
         return written  # every run failed: results.json says so, there is nothing to draw
     n_epochs = len(result.runs[0].history["loss"])
     for figure in figures_for(result):
-        with lecture_style():
-            canvas = new_figure(*figure.size)
-            figure.draw(canvas.add_subplot(), result)
-            for suffix in ("png", figure_format):
-                written.append(save_figure(canvas, folder / f"{figure.stem}.{suffix}"))
+        written += save_drawing(
+            lambda canvas, f=figure: f.draw(canvas.add_subplot(), result),
+            folder / figure.stem,
+            size=figure.size,
+            figure_format=figure_format,
+        )
         if figure.animated:
             frames = curves.render_frames(
                 lambda ax, upto, f=figure: f.draw(ax, result, upto), n_epochs, size=figure.size

@@ -239,7 +239,7 @@ def save_report(
     from manifoldviz import trajectory_figures as figures
     from manifoldviz.animation import write_animation
     from manifoldviz.atomic import write_json_atomic
-    from manifoldviz.render import lecture_style, new_figure, save_figure
+    from manifoldviz.render import save_drawing
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -251,9 +251,10 @@ def save_report(
     drawings = [("snapshots", figures.draw_small_multiples, (16, 4.8 * len(result.runs)))]
     drawings.append(("weights", figures.draw_weight_space, (15, 6.5 * len(result.runs))))
     for stem, draw, size in drawings:
-        with lecture_style():
-            canvas = new_figure(*size)
-            draw(canvas, result)
-            for suffix in ("png", figure_format):
-                written.append(save_figure(canvas, folder / f"{stem}.{suffix}"))
+        written += save_drawing(
+            lambda canvas, d=draw: d(canvas, result),
+            folder / stem,
+            size=size,
+            figure_format=figure_format,
+        )
     return written
