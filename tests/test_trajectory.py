@@ -33,6 +33,46 @@ def test_pca_frames_share_axes_and_tween_interpolates(seed: int) -> None:
     np.testing.assert_allclose(tweened[1], (frames[0] + frames[1]) / 2, rtol=1e-5)
 
 
+def _clustered_snapshots(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Three snapshots of 90 points in three well-separated clusters, drifting apart."""
+    generator = np.random.default_rng(seed)
+    labels = np.repeat(np.arange(3), 30)
+    centres = generator.normal(size=(3, 20)) * 6
+    snapshots = [
+        centres[labels] * (1 + step) + generator.normal(size=(90, 20)) for step in range(3)
+    ]
+    return np.asarray(snapshots, dtype=np.float32), labels
+
+
+def test_exact_neighbours_put_each_point_first(seed: int) -> None:
+    points = np.random.default_rng(seed).normal(size=(40, 5)).astype(np.float32)
+    indices, distances = projection.exact_neighbours(points, 4)
+    assert indices.shape == (40, 4) and np.array_equal(indices[:, 0], np.arange(40))
+    brute = np.linalg.norm(points[:, None] - points[None], axis=2)
+    np.testing.assert_allclose(distances, np.sort(brute, axis=1)[:, :4], atol=1e-5)
+
+
+@pytest.mark.parametrize("method", ["umap", "umap-procrustes"])
+def test_umap_projection_is_reproducible_and_keeps_clusters(seed: int, method: str) -> None:
+    snapshots, labels = _clustered_snapshots(seed)
+    frames = projection.project(snapshots, method, seed=seed)
+    assert frames.shape == (3, 90, 2) and frames.dtype == np.float32
+    np.testing.assert_array_equal(frames, projection.project(snapshots, method, seed=seed))
+    last = frames[-1]
+    centroids = np.stack([last[labels == c].mean(axis=0) for c in range(3)])
+    nearest = np.linalg.norm(last[:, None] - centroids[None], axis=2).argmin(axis=1)
+    assert (nearest == labels).mean() > 0.95  # each cluster stays together in 2-D
+
+
+def test_umap_compilation_is_cached_on_disk() -> None:
+    from numba.core.caching import NullCache
+
+    umap = projection.cached_umap_module()
+    optimiser = umap.layouts._nb_optimize_layout_euclidean_single_epoch
+    assert not isinstance(optimiser._cache, NullCache)
+    assert projection.cache_umap_compilation() == 0  # already on: nothing left to enable
+
+
 def test_random_walk_control_matches_step_lengths(seed: int) -> None:
     weights = np.cumsum(np.random.default_rng(seed).normal(size=(8, 500)), axis=0)
     walk = weightspace.matched_random_walk(weights, seed=seed)

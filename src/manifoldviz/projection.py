@@ -4,14 +4,19 @@ Methods (see BENCHMARKS.md for their cost and alignment):
 
 - ``pca``: one PCA fitted on all snapshots pooled, applied to each; deterministic and fast,
   and frames share axes by construction (the default).
-Before any UMAP, the snapshots are reduced to 50 principal components fitted on all of them.
-
 - ``umap``: one UMAP of all snapshots pooled, so every snapshot lives in one shared map (faster
   than fitting the last snapshot and ``transform``-ing the others, which was measured at about
   twice the time: UMAP's transform costs nearly a fit per snapshot).
 - ``umap-procrustes``: a UMAP per snapshot, each rotated/reflected/scaled onto the previous one
   (orthogonal Procrustes), so frames do not flip or spin.
 - ``aligned-umap``: umap's AlignedUMAP over all snapshots (best alignment, slowest).
+
+Before any UMAP, the snapshots are reduced to 50 principal components fitted on all of them.
+
+Two measured choices keep UMAP fast (BENCHMARKS.md): the neighbour graph is computed exactly
+(scikit-learn, brute force) and handed to UMAP, which skips pynndescent and the ~40 s numba
+spends compiling it in every fresh process; and umap's own numba functions are cached on disk,
+so only the first projection on a machine pays their compilation.
 """
 
 from __future__ import annotations
@@ -90,12 +95,74 @@ def umap_module() -> Any:
     return umap
 
 
-def _umap(seed: int, n_points: int) -> Any:
-    umap = umap_module()
+UMAP_MODULES = ("umap.umap_", "umap.layouts", "umap.utils", "umap.spectral", "umap.aligned_umap")
 
-    return umap.UMAP(
-        n_components=2, n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed, n_jobs=1
+
+def cache_umap_compilation() -> int:
+    """Turn on numba's on-disk cache for umap's compiled functions; returns how many.
+
+    umap declares most of its numba functions without ``cache=True``, so every fresh process
+    recompiles them (about 10 s before the first layout epoch). ``enable_caching`` is what
+    ``cache=True`` does; numba keeps the files beside umap or in its user-wide cache folder.
+    """
+    import sys
+    import warnings
+
+    from numba.core.caching import NullCache
+    from numba.core.dispatcher import Dispatcher
+    from numba.core.errors import NumbaWarning
+
+    warnings.filterwarnings("ignore", message=".*[Cc]annot cache", category=NumbaWarning)
+    enabled = 0
+    modules = [sys.modules[name] for name in UMAP_MODULES if name in sys.modules]
+    for module in modules:
+        for function in vars(module).values():
+            if isinstance(function, Dispatcher) and isinstance(function._cache, NullCache):
+                try:
+                    function.enable_caching()
+                except RuntimeError:  # no writable cache folder: compile as umap would
+                    continue
+                enabled += 1
+    return enabled
+
+
+def cached_umap_module() -> Any:
+    """umap, imported without TensorFlow and with its numba compilation cached on disk."""
+    umap = umap_module()
+    cache_umap_compilation()  # a no-op for functions already cached
+    return umap
+
+
+def exact_neighbours(points: FloatArray, n_neighbors: int) -> tuple[Any, Any]:
+    """Exact k nearest neighbours in UMAP's layout: each point first, at distance 0.
+
+    scikit-learn's brute-force search keeps a small heap per row, which for 50 columns and
+    k = 15 is about three times faster than a full matrix product plus a partial sort.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    search = NearestNeighbors(n_neighbors=n_neighbors, algorithm="brute").fit(points)
+    distances, indices = search.kneighbors(points)
+    return indices, distances.astype(np.float32)
+
+
+def umap_embedding(points: FloatArray, *, seed: int) -> FloatArray:
+    """A seeded 2-D UMAP of ``points`` on their exact neighbour graph."""
+    import warnings
+
+    umap = cached_umap_module()
+    n_neighbors = min(15, len(points) - 1)
+    reducer = umap.UMAP(
+        n_components=2,
+        n_neighbors=n_neighbors,
+        min_dist=0.3,
+        random_state=seed,
+        n_jobs=1,
+        precomputed_knn=(*exact_neighbours(points, n_neighbors), None),
     )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "transform unavailable without a search index"
+        return np.asarray(reducer.fit_transform(points), dtype=np.float32)
 
 
 def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> FloatArray:
@@ -107,16 +174,15 @@ def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> Flo
     n_snapshots, n_points, _ = snapshots.shape
     if method == "umap":
         pooled = snapshots.reshape(n_snapshots * n_points, -1)
-        embedded = _umap(seed, len(pooled)).fit_transform(pooled)
-        return np.asarray(embedded, dtype=np.float32).reshape(n_snapshots, n_points, 2)
+        return umap_embedding(pooled, seed=seed).reshape(n_snapshots, n_points, 2)
     if method == "umap-procrustes":
         frames = []
         for snapshot in snapshots[::-1]:  # from the trained state back to initialisation
-            embedded = _umap(seed, n_points).fit_transform(snapshot).astype(np.float32)
+            embedded = umap_embedding(snapshot, seed=seed)
             frames.append(procrustes_onto(frames[-1], embedded) if frames else embedded)
         return np.asarray(frames[::-1], dtype=np.float32)
     identity = {i: i for i in range(n_points)}
-    aligned = umap_module().AlignedUMAP(
+    aligned = cached_umap_module().AlignedUMAP(
         n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed
     )
     aligned.fit(list(snapshots), relations=[identity] * (n_snapshots - 1))
