@@ -66,6 +66,10 @@ def test_manifold_run_on_the_sample(tiny_mnist, tmp_path: Path) -> None:
     }
     saved = json.loads((tmp_path / "results.json").read_text())
     assert saved["settings"]["subsample"] == 280 and saved["ambient"]["noise"] == 1568
+    assert saved["published_mnist"]["estimates"]["mle-k5"] == 11
+    published_row = result.summary_table().splitlines()[-2]
+    assert published_row.startswith("MNIST, Pope et al. 2021")
+    assert "11" in published_row and "-" in published_row  # mle-k5 quoted; none for TwoNN
 
 
 @pytest.mark.parametrize(

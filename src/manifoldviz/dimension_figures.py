@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from manifoldviz.animation import OKABE_ITO
-from manifoldviz.manifold import AMBIENT, VARIANT_LABELS, ManifoldResult
+from manifoldviz.manifold import AMBIENT, PUBLISHED_MNIST, VARIANT_LABELS, ManifoldResult
 
 ESTIMATOR_COLOURS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "sky")]
 
@@ -58,6 +58,8 @@ def draw_variants(ax: Any, result: ManifoldResult) -> Any:
             ha="center",
             fontsize=13,
         )
+    if "mnist" in groups:
+        _published_band(ax, groups.index("mnist"))
     ax.set_yscale("log")
     ax.set_ylim(1, 4000)
     ax.set_xticks(range(len(groups)), [VARIANT_LABELS[g] for g in groups])
@@ -66,6 +68,21 @@ def draw_variants(ax: Any, result: ManifoldResult) -> Any:
     ax.legend(title="estimator", frameon=False, loc="center left")
     ax.grid(axis="x", visible=False)
     return ax
+
+
+def _published_band(ax: Any, position: int) -> None:
+    """Pope et al.'s published MNIST range (MLE over their k) as a grey band behind a group."""
+    published = PUBLISHED_MNIST["estimates"]
+    low, high = min(published.values()), max(published.values())
+    ax.fill_between(
+        [position - 0.45, position + 0.45],
+        low,
+        high,
+        color="0.6",
+        alpha=0.35,
+        zorder=0,
+        label=f"Pope et al. 2021 (MLE, k 3-20): {low}-{high}",
+    )
 
 
 def draw_per_digit(ax: Any, result: ManifoldResult) -> Any:
