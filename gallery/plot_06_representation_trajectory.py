@@ -32,7 +32,7 @@ result = run(config)
 save_report(result, settings.out_dir / "pca")
 
 # %%
-# The same recordings with UMAP, fitted once on the trained state and applied to every snapshot.
+# The same recordings with UMAP, fitted once on all snapshots pooled so they share one map.
 umap_frames = {
     name: projection.project(record.representations, "umap", seed=settings.seed)
     for name, record in result.runs.items()

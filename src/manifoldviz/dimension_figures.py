@@ -13,9 +13,19 @@ ESTIMATOR_COLOURS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "purple",
 
 
 def _grouped_bars(
-    ax: Any, groups: list[str], values: dict[str, dict[str, list[float]]], estimators: list[str]
+    ax: Any,
+    groups: list[str],
+    values: dict[str, dict[str, list[float]]],
+    estimators: list[str],
+    *,
+    marked: dict[str, dict[str, float]] | None = None,
 ) -> None:
-    """One group of bars per key of ``values``: a bar per estimator, min-max as error bars."""
+    """One group of bars per key of ``values``: a bar per estimator, min-max as error bars.
+
+    ``marked[group][estimator]`` draws a black diamond at that value on the bar (a published
+    estimate), with the bar's own number written above whichever is higher.
+    """
+    marked = marked or {}
     width = 0.8 / len(estimators)
     for i, name in enumerate(estimators):
         means = np.array([np.mean(values[g][name]) for g in groups])
@@ -31,11 +41,14 @@ def _grouped_bars(
             color=ESTIMATOR_COLOURS[i % len(ESTIMATOR_COLOURS)],
             label=name,
         )
-        for x, y in zip(positions, means, strict=True):
+        for group, x, y in zip(groups, positions, means, strict=True):
+            mark = marked.get(group, {}).get(name)
+            if mark is not None:
+                ax.plot(x, mark, marker="D", markersize=10, color="black", zorder=4)
             ax.annotate(
                 f"{y:.0f}",
-                (x, y),
-                xytext=(0, 3),
+                (x, max(y, mark or 0)),
+                xytext=(0, 3 if mark is None else 8),
                 textcoords="offset points",
                 ha="center",
                 va="bottom",
@@ -47,7 +60,11 @@ def draw_variants(ax: Any, result: ManifoldResult) -> Any:
     """Estimated intrinsic dimension of MNIST, +zero channels and +noise channels, log scale."""
     groups = list(result.variants)
     estimators = list(result.settings["estimators"])
-    _grouped_bars(ax, groups, result.variants, estimators)
+    published = PUBLISHED_MNIST["estimates"]
+    same_k = {name: published[name] for name in estimators if name in published}
+    _grouped_bars(ax, groups, result.variants, estimators, marked={"mnist": same_k})
+    if same_k:
+        ax.plot([], [], marker="D", color="black", linestyle="none", label="Pope et al., same k")
     for i, variant in enumerate(groups):
         ax.hlines(AMBIENT[variant], i - 0.45, i + 0.45, colors="black", linestyles="--")
         ax.annotate(
@@ -71,17 +88,18 @@ def draw_variants(ax: Any, result: ManifoldResult) -> Any:
 
 
 def _published_band(ax: Any, position: int) -> None:
-    """Pope et al.'s published MNIST range (MLE over their k) as a grey band behind a group."""
+    """Pope et al.'s published range for MNIST (MLE over their k) as a hatched band."""
     published = PUBLISHED_MNIST["estimates"]
     low, high = min(published.values()), max(published.values())
     ax.fill_between(
         [position - 0.45, position + 0.45],
         low,
         high,
-        color="0.6",
-        alpha=0.35,
-        zorder=0,
-        label=f"Pope et al. 2021 (MLE, k 3-20): {low}-{high}",
+        facecolor="none",
+        edgecolor="0.3",
+        hatch="//",
+        zorder=3,
+        label=f"Pope et al. 2021, MLE k=3-20: {low}-{high}",
     )
 
 

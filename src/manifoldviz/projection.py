@@ -146,8 +146,15 @@ def exact_neighbours(points: FloatArray, n_neighbors: int) -> tuple[Any, Any]:
     return indices, distances.astype(np.float32)
 
 
-def umap_embedding(points: FloatArray, *, seed: int) -> FloatArray:
-    """A seeded 2-D UMAP of ``points`` on their exact neighbour graph."""
+POOLED_UMAP_EPOCHS = 100
+"""Layout epochs for the pooled fit (umap picks 200 above 10,000 points). Measured on a
+14 x 2,000-point trajectory (benchmarks/bench_projection.py): 11 s instead of 21 s, with the
+last snapshot's 10-NN digit accuracy 0.932 versus 0.935 and trustworthiness 0.916 versus 0.929."""
+
+
+def umap_embedding(points: FloatArray, *, seed: int, n_epochs: int | None = None) -> FloatArray:
+    """A seeded 2-D UMAP of ``points`` on their exact neighbour graph (``n_epochs``: umap's
+    default when None)."""
     import warnings
 
     umap = cached_umap_module()
@@ -158,6 +165,7 @@ def umap_embedding(points: FloatArray, *, seed: int) -> FloatArray:
         min_dist=0.3,
         random_state=seed,
         n_jobs=1,
+        n_epochs=n_epochs,
         precomputed_knn=(*exact_neighbours(points, n_neighbors), None),
     )
     with warnings.catch_warnings():
@@ -174,7 +182,8 @@ def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> Flo
     n_snapshots, n_points, _ = snapshots.shape
     if method == "umap":
         pooled = snapshots.reshape(n_snapshots * n_points, -1)
-        return umap_embedding(pooled, seed=seed).reshape(n_snapshots, n_points, 2)
+        embedded = umap_embedding(pooled, seed=seed, n_epochs=POOLED_UMAP_EPOCHS)
+        return embedded.reshape(n_snapshots, n_points, 2)
     if method == "umap-procrustes":
         frames = []
         for snapshot in snapshots[::-1]:  # from the trained state back to initialisation
