@@ -124,8 +124,9 @@ def draw_small_multiples(figure: Any, result: TrajectoryResult) -> Any:
             _scatter(ax, result.frames[name][index], result.runs[name].labels, limits)
             ax.set_title(f"epoch {snapshots[index]['epoch']:.2f}", fontsize=15)
         axes[row, 0].set_ylabel(RUN_TITLES[name], fontsize=17)
+    beside = (1, 0.5) if len(names) == 1 else (1, 0.0)  # centred on one row, between two
     axes[0, -1].legend(
-        title="digit", loc="center left", bbox_to_anchor=(1, 0.0), markerscale=3, frameon=False
+        title="digit", loc="center left", bbox_to_anchor=beside, markerscale=3, frameon=False
     )
     method = result.settings["projection"]
     figure.suptitle(
