@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,15 @@ def test_trajectory_true_versus_shuffled(tiny_mnist, tmp_path: Path) -> None:
     } <= names
     with Image.open(tmp_path / "representations.gif") as gif:
         assert gif.info["loop"] == 0 and gif.n_frames == 2 * len(true.snapshots) - 1
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["projection"]["method"] == "pca" and saved["settings"]["seed"] == 0
+
+
+@pytest.mark.parametrize("method", projection.METHODS)
+def test_every_method_is_described_for_results_files(method: str) -> None:
+    details = projection.describe(method)
+    assert details["method"] == method
+    assert "fitted_on" in details or "alignment" in details
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ Methods (see BENCHMARKS.md for their cost and alignment):
 Before any UMAP, the snapshots are reduced to 50 principal components fitted on all of them.
 
 Two measured choices keep UMAP fast (BENCHMARKS.md): the neighbour graph is computed exactly
-(scikit-learn, brute force) and handed to UMAP, which skips pynndescent and the ~40 s numba
+(scikit-learn, brute force) and handed to UMAP, which skips pynndescent and the ~27 s numba
 spends compiling it in every fresh process; and umap's own numba functions are cached on disk,
 so only the first projection on a machine pays their compilation.
 """
@@ -102,7 +102,7 @@ def cache_umap_compilation() -> int:
     """Turn on numba's on-disk cache for umap's compiled functions; returns how many.
 
     umap declares most of its numba functions without ``cache=True``, so every fresh process
-    recompiles them (about 10 s before the first layout epoch). ``enable_caching`` is what
+    recompiles them (about 9 s before the first layout epoch). ``enable_caching`` is what
     ``cache=True`` does; numba keeps the files beside umap or in its user-wide cache folder.
     """
     import sys
@@ -171,6 +171,26 @@ def umap_embedding(points: FloatArray, *, seed: int, n_epochs: int | None = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "transform unavailable without a search index"
         return np.asarray(reducer.fit_transform(points), dtype=np.float32)
+
+
+def describe(method: str) -> dict[str, Any]:
+    """The settings behind a projection method, for results files."""
+    check_method(method)
+    if method == "pca":
+        return {"method": method, "fitted_on": "all snapshots pooled", "components": 2}
+    umap_settings = {"n_neighbors": 15, "min_dist": 0.3, "neighbours": "exact (brute force)"}
+    details = {
+        "method": method,
+        "pre_reduction": "PCA to 50 components fitted on all snapshots pooled",
+        **({} if method == "aligned-umap" else umap_settings),
+    }
+    if method == "umap":
+        details.update(fitted_on="all snapshots pooled", layout_epochs=POOLED_UMAP_EPOCHS)
+    elif method == "umap-procrustes":
+        details.update(fitted_on="each snapshot", alignment="orthogonal Procrustes onto the next")
+    else:
+        details.update(n_neighbors=15, min_dist=0.3, alignment="umap.AlignedUMAP")
+    return details
 
 
 def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> FloatArray:

@@ -99,6 +99,7 @@ class TrajectoryResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "settings": self.settings,
+            "projection": proj.describe(self.settings["projection"]),
             "data": self.data,
             "produced_by": library_versions(),
             "runs": {
