@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from manifoldviz_cli.options import examples
@@ -24,7 +26,7 @@ def list_entries() -> None:
         click.echo("(empty)")
         return
     for entry in entries:
-        if not hasattr(entry, "manifest"):
+        if isinstance(entry, Path):
             click.echo(f"  {entry.name}  damaged (will be rebuilt on next use)")
             continue
         info = entry.info

@@ -20,7 +20,7 @@ from manifoldviz_cli.options import (
 
 def _common(default_epochs: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Options every experiment shares, declared once."""
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option(
             "--out",
             "out_dir",

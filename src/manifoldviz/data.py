@@ -181,8 +181,8 @@ def _load_from(source: Source) -> tuple[Split, Split] | None:
         path = Path(source.location)
         return load_mnist_file(path) if path.is_file() else None
     if source.kind == "keras-download":
-        path = _keras_download()
-        return load_mnist_file(path) if path is not None else None
+        downloaded = _keras_download()
+        return load_mnist_file(downloaded) if downloaded is not None else None
     return load_sample()
 
 

@@ -88,8 +88,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) ->
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError) as exc:
         raise DataFileError(f"{where}: unreadable ({exc})") from None
     array = np.frombuffer(data, dtype=dtype)
-    order = "F" if fortran else "C"
-    return array.reshape(shape, order=order).copy()
+    return array.reshape(shape, order="F" if fortran else "C").copy()
 
 
 def write_npz(

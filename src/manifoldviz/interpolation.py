@@ -80,8 +80,9 @@ def nearest_distances(
     best = np.full(len(frames), np.inf, dtype=np.float32)
     frame_sq = np.einsum("ij,ij->i", frames, frames)
     for start in range(0, len(reference), batch):
-        block = reference[start : start + batch].reshape(-1, frames.shape[1])
-        block = block.astype(np.float32, copy=False)
+        block = np.asarray(
+            reference[start : start + batch].reshape(-1, frames.shape[1]), dtype=np.float32
+        )
         block_sq = np.einsum("ij,ij->i", block, block)
         squared = frame_sq[:, None] - 2 * frames @ block.T + block_sq[None, :]
         best = np.minimum(best, squared.min(axis=1))

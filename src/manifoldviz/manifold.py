@@ -203,7 +203,7 @@ def save_report(
 
     from manifoldviz import dimension_figures as figures
     from manifoldviz.atomic import write_json_atomic
-    from manifoldviz.render import save_drawing
+    from manifoldviz.render import on_new_axes, save_drawing
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -215,7 +215,7 @@ def save_report(
         drawings.append(("autoencoder_elbow", figures.draw_autoencoder_elbow))
     for stem, draw in drawings:
         written += save_drawing(
-            lambda canvas, d=draw: d(canvas.add_subplot(), result),
+            on_new_axes(draw, result),
             folder / stem,
             size=(12, 6.5),
             figure_format=figure_format,

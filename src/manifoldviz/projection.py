@@ -117,7 +117,9 @@ def cache_umap_compilation() -> int:
     modules = [sys.modules[name] for name in UMAP_MODULES if name in sys.modules]
     for module in modules:
         for function in vars(module).values():
-            if isinstance(function, Dispatcher) and isinstance(function._cache, NullCache):
+            if isinstance(function, Dispatcher) and isinstance(
+                getattr(function, "_cache", None), NullCache
+            ):
                 try:
                     function.enable_caching()
                 except RuntimeError:  # no writable cache folder: compile as umap would
@@ -205,7 +207,7 @@ def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> Flo
         embedded = umap_embedding(pooled, seed=seed, n_epochs=POOLED_UMAP_EPOCHS)
         return embedded.reshape(n_snapshots, n_points, 2)
     if method == "umap-procrustes":
-        frames = []
+        frames: list[FloatArray] = []
         for snapshot in snapshots[::-1]:  # from the trained state back to initialisation
             embedded = umap_embedding(snapshot, seed=seed)
             frames.append(procrustes_onto(frames[-1], embedded) if frames else embedded)

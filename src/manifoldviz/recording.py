@@ -109,7 +109,9 @@ def trajectory_recorder(
         - {steps_per_epoch}
     )
 
-    class TrajectoryRecorder(keras.callbacks.Callback):
+    callback: Any = keras.callbacks.Callback
+
+    class TrajectoryRecorder(callback):
         def __init__(self) -> None:
             super().__init__()
             self.representations: list[FloatArray] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +50,9 @@ def lecture_style() -> Iterator[None]:
     import matplotlib
     from cycler import cycler
 
-    style = dict(LECTURE_STYLE)
+    style: dict[str, Any] = {**LECTURE_STYLE}
     style["axes.prop_cycle"] = cycler(color=list(OKABE_ITO.values()))
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context(style):  # type: ignore[arg-type]  # rc keys are Literal-typed
         yield
 
 
@@ -87,6 +87,11 @@ def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:
     return path
 
 
+def on_new_axes(draw: Callable[..., Any], *args: Any) -> Callable[[Any], Any]:
+    """``draw(axes, *args)`` on one new axes of a figure: the form ``save_drawing`` takes."""
+    return lambda figure: draw(figure.add_subplot(), *args)
+
+
 def save_drawing(
     draw: Callable[[Any], Any],
     base: str | os.PathLike[str],
@@ -116,7 +121,7 @@ def draw_strip(
     figure: Any,
     rows: dict[str, np.ndarray],
     t: Sequence[float],
-    captions: dict[str, Sequence[str]],
+    captions: Mapping[str, Sequence[str]],
     *,
     title: str,
 ) -> Any:
@@ -147,7 +152,7 @@ def draw_strip(
 def draw_path_metric(
     ax: Any,
     t: Sequence[float],
-    series: dict[str, Sequence[float]],
+    series: Mapping[str, Sequence[float]],
     *,
     ylabel: str,
     title: str,

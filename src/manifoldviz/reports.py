@@ -62,6 +62,11 @@ def figures_for(result: ExperimentResult) -> list[Figure]:
     return [Figure("loss_curves", curves.draw_overfitting)]
 
 
+def _up_to_epoch(draw: Callable[..., Any], result: ExperimentResult) -> Callable[[Any, int], Any]:
+    """``draw(axes, result, upto)`` as the ``(axes, upto)`` function an animation renders."""
+    return lambda ax, upto: draw(ax, result, upto)
+
+
 def save_report(
     result: ExperimentResult,
     out_dir: str | os.PathLike[str],
@@ -69,7 +74,7 @@ def save_report(
     figure_format: str = "svg",
 ) -> list[Path]:
     """Write results.json, every figure as PNG plus ``figure_format``, and the GIFs."""
-    from manifoldviz.render import save_drawing
+    from manifoldviz.render import on_new_axes, save_drawing
 
     if figure_format not in ("svg", "pdf"):
         raise InvalidInputError(
@@ -83,14 +88,14 @@ def save_report(
     n_epochs = len(result.runs[0].history["loss"])
     for figure in figures_for(result):
         written += save_drawing(
-            lambda canvas, f=figure: f.draw(canvas.add_subplot(), result),
+            on_new_axes(figure.draw, result),
             folder / figure.stem,
             size=figure.size,
             figure_format=figure_format,
         )
         if figure.animated:
             frames = curves.render_frames(
-                lambda ax, upto, f=figure: f.draw(ax, result, upto), n_epochs, size=figure.size
+                _up_to_epoch(figure.draw, result), n_epochs, size=figure.size
             )
             durations = [350] * len(frames)
             durations[-1] = 2500  # rest on the finished picture before looping

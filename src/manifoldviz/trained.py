@@ -102,7 +102,7 @@ def _softmax(x: FloatArray) -> FloatArray:
 _ACTIVATIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
     "linear": lambda x: x,
     "relu": lambda x: np.maximum(x, 0),
-    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "sigmoid": lambda x: (1 / (1 + np.exp(-x))).astype(np.float32, copy=False),
     "softmax": _softmax,
 }
 

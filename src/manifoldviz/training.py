@@ -15,9 +15,9 @@ def progress_callback(label: str, n_epochs: int, progress: Progress | None) -> A
     """A Keras callback that reports each epoch's metrics as one line to ``progress``."""
     from manifoldviz.models import keras_module
 
-    keras = keras_module()
+    callback: Any = keras_module().callbacks.Callback
 
-    class EpochProgress(keras.callbacks.Callback):
+    class EpochProgress(callback):
         def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
             if progress:
                 numbers = "  ".join(f"{k} {v:.4f}" for k, v in sorted((logs or {}).items()))

@@ -11,6 +11,7 @@ inherits from the inputs).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Callable
@@ -202,7 +203,7 @@ def run(
         data = load_mnist(config.data, limit=config.limit, seed=config.seed, notify=progress)
     chosen = probe_indices(data.y_test, config.probe_size, seed=config.seed)
     probe, probe_labels = flatten_scaled(data.x_test[chosen]), data.y_test[chosen]
-    variants = {"true": data.y_train}
+    variants: dict[str, np.ndarray] = {"true": data.y_train}
     if config.compare == "shuffled":
         variants["shuffled"] = shuffled_labels(data.y_train, fraction=1.0, seed=config.seed)
     runs, frames, paths, controls, surfaces = {}, {}, {}, {}, {}
@@ -253,7 +254,7 @@ def save_report(
     drawings.append(("weights", figures.draw_weight_space, (15, 6.5 * len(result.runs))))
     for stem, draw, size in drawings:
         written += save_drawing(
-            lambda canvas, d=draw: d(canvas, result),
+            functools.partial(draw, result=result),
             folder / stem,
             size=size,
             figure_format=figure_format,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import numpy.typing as npt
 
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.seeding import rng
+
+ScalarT = TypeVar("ScalarT", bound=np.generic)
 
 FloatImages = npt.NDArray[np.float32]
 
@@ -62,14 +66,14 @@ def shuffled_labels(
 
 
 def imbalanced_binary(
-    x: npt.NDArray[np.generic],
+    x: npt.NDArray[ScalarT],
     y: npt.NDArray[np.integer],
     *,
     positive_digit: int,
     positive_fraction: float = 0.1,
     n: int | None = None,
     seed: int,
-) -> tuple[npt.NDArray[np.generic], npt.NDArray[np.uint8]]:
+) -> tuple[npt.NDArray[ScalarT], npt.NDArray[np.uint8]]:
     """A binary task "is it ``positive_digit``?" where positives make up ``positive_fraction``.
 
     Returns the chosen images and 0/1 labels (1 = the positive digit), in a seeded order. With

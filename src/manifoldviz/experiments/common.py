@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -109,8 +109,12 @@ def settings_key(experiment: str, settings: Mapping[str, Any], data: Mapping[str
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@overload
+def check_out_dir(out_dir: None) -> None: ...
+@overload
+def check_out_dir(out_dir: str | os.PathLike[str]) -> Path: ...
 def check_out_dir(out_dir: str | os.PathLike[str] | None) -> Path | None:
-    """An output folder may not be an existing file; it is created (with parents) if missing."""
+    """An output folder may not be an existing file (the report writer creates it if missing)."""
     if out_dir is None:
         return None
     path = Path(out_dir)
