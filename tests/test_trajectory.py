@@ -53,7 +53,7 @@ def test_exact_neighbours_put_each_point_first(seed: int) -> None:
     np.testing.assert_allclose(distances, np.sort(brute, axis=1)[:, :4], atol=1e-5)
 
 
-@pytest.mark.parametrize("method", ["umap", "umap-procrustes"])
+@pytest.mark.parametrize("method", ["umap", "umap-procrustes", "aligned-umap"])
 def test_umap_projection_is_reproducible_and_keeps_clusters(seed: int, method: str) -> None:
     snapshots, labels = _clustered_snapshots(seed)
     frames = projection.project(snapshots, method, seed=seed)

@@ -21,6 +21,7 @@ so only the first projection on a machine pays their compilation.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -106,7 +107,6 @@ def cache_umap_compilation() -> int:
     ``cache=True`` does; numba keeps the files beside umap or in its user-wide cache folder.
     """
     import sys
-    import warnings
 
     from numba.core.caching import NullCache
     from numba.core.dispatcher import Dispatcher
@@ -157,8 +157,6 @@ last snapshot's 10-NN digit accuracy 0.932 versus 0.935 and trustworthiness 0.91
 def umap_embedding(points: FloatArray, *, seed: int, n_epochs: int | None = None) -> FloatArray:
     """A seeded 2-D UMAP of ``points`` on their exact neighbour graph (``n_epochs``: umap's
     default when None)."""
-    import warnings
-
     umap = cached_umap_module()
     n_neighbors = min(15, len(points) - 1)
     reducer = umap.UMAP(
@@ -216,7 +214,9 @@ def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> Flo
     aligned = cached_umap_module().AlignedUMAP(
         n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed
     )
-    aligned.fit(list(snapshots), relations=[identity] * (n_snapshots - 1))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
+        aligned.fit(list(snapshots), relations=[identity] * (n_snapshots - 1))
     return np.asarray(aligned.embeddings_, dtype=np.float32)
 
 
