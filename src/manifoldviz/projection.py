@@ -96,6 +96,8 @@ def umap_module() -> Any:
     return umap
 
 
+UMAP_NEIGHBOURS = 15
+UMAP_MIN_DIST = 0.3  # a little above umap's 0.1, so digits spread into readable clouds
 UMAP_MODULES = ("umap.umap_", "umap.layouts", "umap.utils", "umap.spectral", "umap.aligned_umap")
 
 
@@ -158,11 +160,11 @@ def umap_embedding(points: FloatArray, *, seed: int, n_epochs: int | None = None
     """A seeded 2-D UMAP of ``points`` on their exact neighbour graph (``n_epochs``: umap's
     default when None)."""
     umap = cached_umap_module()
-    n_neighbors = min(15, len(points) - 1)
+    n_neighbors = min(UMAP_NEIGHBOURS, len(points) - 1)
     reducer = umap.UMAP(
         n_components=2,
         n_neighbors=n_neighbors,
-        min_dist=0.3,
+        min_dist=UMAP_MIN_DIST,
         random_state=seed,
         n_jobs=1,
         n_epochs=n_epochs,
@@ -178,18 +180,26 @@ def describe(method: str) -> dict[str, Any]:
     check_method(method)
     if method == "pca":
         return {"method": method, "fitted_on": "all snapshots pooled", "components": 2}
-    umap_settings = {"n_neighbors": 15, "min_dist": 0.3, "neighbours": "exact (brute force)"}
-    details = {
+    details: dict[str, Any] = {
         "method": method,
         "pre_reduction": "PCA to 50 components fitted on all snapshots pooled",
-        **({} if method == "aligned-umap" else umap_settings),
+        "n_neighbors": UMAP_NEIGHBOURS,
+        "min_dist": UMAP_MIN_DIST,
     }
     if method == "umap":
-        details.update(fitted_on="all snapshots pooled", layout_epochs=POOLED_UMAP_EPOCHS)
+        details.update(
+            fitted_on="all snapshots pooled",
+            neighbours="exact (brute force)",
+            layout_epochs=POOLED_UMAP_EPOCHS,
+        )
     elif method == "umap-procrustes":
-        details.update(fitted_on="each snapshot", alignment="orthogonal Procrustes onto the next")
+        details.update(
+            fitted_on="each snapshot",
+            neighbours="exact (brute force)",
+            alignment="orthogonal Procrustes onto the next",
+        )
     else:
-        details.update(n_neighbors=15, min_dist=0.3, alignment="umap.AlignedUMAP")
+        details.update(alignment="umap.AlignedUMAP")
     return details
 
 
@@ -212,7 +222,7 @@ def project(snapshots: FloatArray, method: str = "pca", *, seed: int = 0) -> Flo
         return np.asarray(frames[::-1], dtype=np.float32)
     identity = {i: i for i in range(n_points)}
     aligned = cached_umap_module().AlignedUMAP(
-        n_neighbors=min(15, n_points - 1), min_dist=0.3, random_state=seed
+        n_neighbors=min(UMAP_NEIGHBOURS, n_points - 1), min_dist=UMAP_MIN_DIST, random_state=seed
     )
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
