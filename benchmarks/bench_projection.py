@@ -79,7 +79,28 @@ def main() -> None:
         print("reference: umap's own pipeline on the same pooled snapshots (NNDescent, no cache)")
         print("(umap twice: the second process finds umap's compiled functions cached on disk)")
         print(f"umap (cache warm) / reference: {seconds['umap'] / seconds['reference']:.2f}")
+    neighbour_search(record.representations)
     layout_epochs_quality(record.representations, record.labels)
+
+
+def neighbour_search(representations: object) -> None:
+    """The UMAP graph's exact 15-neighbour search: scikit-learn's brute force (used) against
+    the project's own blocked matrix-product search (the intrinsic-dimension estimators')."""
+    from manifoldviz import intrinsic, projection
+
+    snapshots = projection.reduce_pooled(representations, n_components=50, seed=0)
+    pooled = snapshots.reshape(-1, snapshots.shape[-1])
+    start = time.perf_counter()
+    projection.exact_neighbours(pooled, 15)
+    used = time.perf_counter() - start
+    start = time.perf_counter()
+    intrinsic.neighbour_distances(pooled, 14)  # distances only: less work than the graph needs
+    own = time.perf_counter() - start
+    print(
+        f"neighbour search, {len(pooled)} x {pooled.shape[1]}: scikit-learn {used:.1f} s,"
+        f" blocked matrix product {own:.1f} s (ratio {own / used:.2f})",
+        flush=True,
+    )
 
 
 def layout_epochs_quality(representations: object, labels: object) -> None:

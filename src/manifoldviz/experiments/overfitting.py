@@ -111,9 +111,7 @@ def run(
     executor: Executor | None = None,
 ) -> ExperimentResult:
     """Train the large MLP on a small subset; record the curves and where they turn."""
-
     config = config or OverfittingConfig()
-
     return sweep(
         NAME,
         config,
