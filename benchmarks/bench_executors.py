@@ -13,9 +13,9 @@ import argparse
 import os
 import time
 
-from manifoldviz.data import MnistData, load_mnist
-from manifoldviz.executor import make_executor
+from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.experiments import validation
+from manifoldviz.experiments.executor import make_executor
 
 
 def nap(seconds: float) -> float:

@@ -35,8 +35,8 @@ def main() -> None:
     import numpy as np
     from sklearn.neighbors import NearestNeighbors
 
-    from manifoldviz.data import load_mnist
-    from manifoldviz.transforms import flatten_scaled, with_noise_channels, with_zero_channels
+    from manifoldviz.data.sources import load_mnist
+    from manifoldviz.data.transforms import flatten_scaled, with_noise_channels, with_zero_channels
 
     data = load_mnist(args.data)
     start = time.perf_counter()

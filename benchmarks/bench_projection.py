@@ -18,8 +18,8 @@ from pathlib import Path
 
 PROJECT = """
 import sys, time
-from manifoldviz import projection
-from manifoldviz.recording import Trajectory
+from manifoldviz.trajectories import projection
+from manifoldviz.training.recording import Trajectory
 record = Trajectory.load(sys.argv[1])
 start = time.perf_counter()
 if sys.argv[2] == "reference":  # umap's own pipeline: NNDescent neighbours, nothing cached
@@ -58,7 +58,7 @@ def main() -> None:
         "--aligned", action="store_true", help="also time AlignedUMAP (several minutes)"
     )
     args = parser.parse_args()
-    from manifoldviz.trajectory import TrajectoryConfig, run
+    from manifoldviz.trajectories.trajectory import TrajectoryConfig, run
 
     result = run(TrajectoryConfig(data=args.data, n_epochs=10, probe_size=2000))
     record = result.runs["true"]
@@ -86,7 +86,8 @@ def main() -> None:
 def neighbour_search(representations: object) -> None:
     """The UMAP graph's exact 15-neighbour search: scikit-learn's brute force (used) against
     the project's own blocked matrix-product search (the intrinsic-dimension estimators')."""
-    from manifoldviz import intrinsic, projection
+    from manifoldviz.experiments import dimension_estimators as intrinsic
+    from manifoldviz.trajectories import projection
 
     snapshots = projection.reduce_pooled(representations, n_components=50, seed=0)
     pooled = snapshots.reshape(-1, snapshots.shape[-1])
@@ -111,7 +112,7 @@ def layout_epochs_quality(representations: object, labels: object) -> None:
     from sklearn.model_selection import cross_val_score
     from sklearn.neighbors import KNeighborsClassifier
 
-    from manifoldviz import projection
+    from manifoldviz.trajectories import projection
 
     snapshots = projection.reduce_pooled(representations, n_components=50, seed=0)
     pooled = snapshots.reshape(-1, snapshots.shape[-1])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from manifoldviz.experiments.noise_channels import NoiseChannelsConfig
 from manifoldviz.experiments.shuffled_labels import ShuffledLabelsConfig
-from manifoldviz.reports import run_experiment
+from manifoldviz.reports.experiments import run_experiment
 
 
 def main() -> None:

@@ -8,9 +8,10 @@ spurious correlations that do not generalize. Solid line: noise; dashed: zeros.
 """
 
 # %%
+from manifoldviz_gallery.build import script_settings
+
 from manifoldviz.experiments.noise_channels import NoiseChannelsConfig
-from manifoldviz.gallery import script_settings
-from manifoldviz.reports import run_experiment
+from manifoldviz.reports.experiments import run_experiment
 
 settings = script_settings(__file__)
 config = NoiseChannelsConfig(

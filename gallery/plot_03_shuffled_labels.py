@@ -8,9 +8,10 @@ test accuracy on true labels falling as the fraction rises (after Zhang et al., 
 """
 
 # %%
+from manifoldviz_gallery.build import script_settings
+
 from manifoldviz.experiments.shuffled_labels import ShuffledLabelsConfig
-from manifoldviz.gallery import script_settings
-from manifoldviz.reports import run_experiment
+from manifoldviz.reports.experiments import run_experiment
 
 settings = script_settings(__file__)
 config = ShuffledLabelsConfig(

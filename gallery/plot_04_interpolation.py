@@ -9,8 +9,9 @@ by its distance to the nearest training digit.
 """
 
 # %%
-from manifoldviz.gallery import script_settings
-from manifoldviz.morph import interpolate
+from manifoldviz_gallery.build import script_settings
+
+from manifoldviz.reports.interpolation import interpolate
 
 settings = script_settings(__file__)
 result = interpolate(

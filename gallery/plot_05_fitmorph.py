@@ -8,8 +8,10 @@ points, the robust model does better than the overfit one.
 """
 
 # %%
-from manifoldviz.fitmorph import FitMorphConfig, run, save_report
-from manifoldviz.gallery import script_settings
+from manifoldviz_gallery.build import script_settings
+
+from manifoldviz.experiments.fitmorph import FitMorphConfig, run
+from manifoldviz.reports.fitmorph import save_report
 
 settings = script_settings(__file__)
 config = FitMorphConfig(

@@ -12,9 +12,11 @@ the hidden layer inherits the inputs' similarities even when the labels carry no
 # %%
 from dataclasses import replace
 
-from manifoldviz import projection
-from manifoldviz.gallery import script_settings
-from manifoldviz.trajectory import TrajectoryConfig, run, save_report
+from manifoldviz_gallery.build import script_settings
+
+from manifoldviz.reports.trajectory import save_report
+from manifoldviz.trajectories import projection
+from manifoldviz.trajectories.trajectory import TrajectoryConfig, run
 
 settings = script_settings(__file__)
 config = TrajectoryConfig(

@@ -9,10 +9,11 @@ step lengths projected the same way: PCA makes almost any high-dimensional walk 
 """
 
 # %%
-from manifoldviz.gallery import script_settings
-from manifoldviz.render import save_drawing
-from manifoldviz.trajectory import TrajectoryConfig, run
-from manifoldviz.trajectory_figures import draw_weight_space
+from manifoldviz_gallery.build import script_settings
+
+from manifoldviz.figures.style import save_drawing
+from manifoldviz.figures.trajectory import draw_weight_space
+from manifoldviz.trajectories.trajectory import TrajectoryConfig, run
 
 settings = script_settings(__file__)
 config = TrajectoryConfig(

@@ -9,9 +9,10 @@ actually used.
 """
 
 # %%
+from manifoldviz_gallery.build import script_settings
+
 from manifoldviz.experiments.validation import ValidationConfig
-from manifoldviz.gallery import script_settings
-from manifoldviz.reports import run_experiment
+from manifoldviz.reports.experiments import run_experiment
 
 settings = script_settings(__file__)
 config = ValidationConfig(

@@ -9,9 +9,10 @@ accuracy and the minority class's recall tell a model that learned from one that
 """
 
 # %%
+from manifoldviz_gallery.build import script_settings
+
 from manifoldviz.experiments.baselines import BaselineConfig
-from manifoldviz.gallery import script_settings
-from manifoldviz.reports import run_experiment
+from manifoldviz.reports.experiments import run_experiment
 
 settings = script_settings(__file__)
 config = BaselineConfig(

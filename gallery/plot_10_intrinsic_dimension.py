@@ -9,8 +9,10 @@ low-dimensional manifold, which is why it hurts the classifier.
 """
 
 # %%
-from manifoldviz.gallery import script_settings
-from manifoldviz.manifold import ManifoldConfig, run, save_report
+from manifoldviz_gallery.build import script_settings
+
+from manifoldviz.experiments.intrinsic_dimension import ManifoldConfig, run
+from manifoldviz.reports.intrinsic_dimension import save_report
 
 settings = script_settings(__file__)
 config = ManifoldConfig(

@@ -31,7 +31,7 @@ def seed() -> int:
 @pytest.fixture(scope="session")
 def tiny_mnist():
     """300 train / 300 test real MNIST digits from the embedded sample (class-balanced)."""
-    from manifoldviz.data import load_mnist
+    from manifoldviz.data.sources import load_mnist
 
     return load_mnist("sample", limit=300, seed=0)
 

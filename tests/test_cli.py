@@ -162,7 +162,7 @@ def test_cache_list_and_clear(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_runtime_errors_exit_1(monkeypatch) -> None:
-    from manifoldviz import data as data_module
+    from manifoldviz.data import sources as data_module
     from manifoldviz.errors import ManifoldvizError
 
     def broken(*args, **kwargs):
@@ -174,7 +174,7 @@ def test_runtime_errors_exit_1(monkeypatch) -> None:
 
 
 def test_interrupt_exits_130_without_traceback(monkeypatch) -> None:
-    from manifoldviz import data as data_module
+    from manifoldviz.data import sources as data_module
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -187,7 +187,7 @@ def test_interrupt_exits_130_without_traceback(monkeypatch) -> None:
 def test_full_disk_is_one_line(monkeypatch) -> None:
     import errno
 
-    from manifoldviz import data as data_module
+    from manifoldviz.data import sources as data_module
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

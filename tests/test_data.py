@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from manifoldviz import data as data_module
-from manifoldviz.data import load_mnist, plan_sources, stratified_subset
+from manifoldviz.data import sources as data_module
+from manifoldviz.data.sources import load_mnist, plan_sources, stratified_subset
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.store import cache_root
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from manifoldviz.datafile import load_mnist_file, read_npz_arrays
+from manifoldviz.data.npz import load_mnist_file, read_npz_arrays
 from manifoldviz.errors import DataFileError
 
 

@@ -11,8 +11,8 @@ from PIL import Image
 
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.experiments import noise_channels, overfitting, shuffled_labels
-from manifoldviz.experiments.common import RESULTS
-from manifoldviz.reports import run_experiment, save_report
+from manifoldviz.experiments.sweep import RESULTS
+from manifoldviz.reports.experiments import run_experiment, save_report
 
 pytestmark = pytest.mark.slow
 KEYS = {"loss", "accuracy", "val_loss", "val_accuracy"}

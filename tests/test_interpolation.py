@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from manifoldviz import interpolation as interp
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.interpolation import evidence, paths
 
 vectors = arrays(np.float32, 16, elements=st.floats(-5, 5, width=32))
 
@@ -17,7 +17,7 @@ vectors = arrays(np.float32, 16, elements=st.floats(-5, 5, width=32))
 @settings(max_examples=80, deadline=None)
 @given(a=vectors, b=vectors, n_steps=st.integers(2, 40))
 def test_linear_path_endpoints_are_exact(a, b, n_steps) -> None:
-    path = interp.linear_path(a, b, n_steps)
+    path = paths.linear_path(a, b, n_steps)
     assert path.shape == (n_steps, 16)
     np.testing.assert_array_equal(path[0], a)
     np.testing.assert_array_equal(path[-1], b)
@@ -26,7 +26,7 @@ def test_linear_path_endpoints_are_exact(a, b, n_steps) -> None:
 @settings(max_examples=80, deadline=None)
 @given(a=vectors, b=vectors, n_steps=st.integers(2, 40))
 def test_slerp_endpoints_and_norms(a, b, n_steps) -> None:
-    path = interp.slerp_path(a, b, n_steps)
+    path = paths.slerp_path(a, b, n_steps)
     np.testing.assert_allclose(path[0], a, atol=1e-5)
     np.testing.assert_allclose(path[-1], b, atol=1e-5)
     assert np.all(np.isfinite(path))
@@ -34,20 +34,20 @@ def test_slerp_endpoints_and_norms(a, b, n_steps) -> None:
 
 def test_slerp_keeps_norm_between_equal_norm_codes() -> None:
     a, b = np.array([3.0, 0.0], np.float32), np.array([0.0, 3.0], np.float32)
-    norms = np.linalg.norm(interp.slerp_path(a, b, 9), axis=1)
+    norms = np.linalg.norm(paths.slerp_path(a, b, 9), axis=1)
     np.testing.assert_allclose(norms, 3.0, rtol=1e-5)
-    assert np.linalg.norm(interp.linear_path(a, b, 9), axis=1).min() < 2.2
+    assert np.linalg.norm(paths.linear_path(a, b, 9), axis=1).min() < 2.2
 
 
 @pytest.mark.parametrize("n_steps", [0, 1, 201])
 def test_step_bounds(n_steps: int) -> None:
     with pytest.raises(InvalidInputError, match="steps"):
-        interp.linear_path(np.zeros(2), np.ones(2), n_steps)
+        paths.linear_path(np.zeros(2), np.ones(2), n_steps)
 
 
 def test_unknown_path() -> None:
     with pytest.raises(InvalidInputError, match="unknown path"):
-        interp.latent_path_fn("cubic")
+        paths.latent_path_fn("cubic")
 
 
 def test_nearest_distances_match_brute_force(seed: int) -> None:
@@ -55,11 +55,11 @@ def test_nearest_distances_match_brute_force(seed: int) -> None:
     reference = generator.integers(0, 256, (500, 784), dtype=np.uint8)
     frames = generator.random((7, 784), dtype=np.float32)
     brute = np.linalg.norm(frames[:, None, :] - reference[None] / 255.0, axis=2).min(axis=1)
-    fast = interp.nearest_distances(frames, reference, batch=64)
+    fast = evidence.nearest_distances(frames, reference, batch=64)
     np.testing.assert_allclose(fast, brute, rtol=1e-4)
-    on_float = interp.nearest_distances(frames, reference.astype(np.float32) / 255, batch=128)
+    on_float = evidence.nearest_distances(frames, reference.astype(np.float32) / 255, batch=128)
     np.testing.assert_allclose(on_float, brute, rtol=1e-4)
-    assert interp.nearest_distances(reference[:3] / np.float32(255), reference).max() < 1e-2
+    assert evidence.nearest_distances(reference[:3] / np.float32(255), reference).max() < 1e-2
 
 
 def test_verdict_names_the_manifold_path() -> None:
@@ -73,5 +73,5 @@ def test_verdict_names_the_manifold_path() -> None:
         "mean_reconstruction_error": 0.002,
         "mean_nearest_distance": 5.0,
     }
-    assert interp.verdict(pixel, latent).startswith("The latent path stays on the data manifold")
-    assert interp.verdict(latent, pixel).startswith("Here the pixel path")
+    assert evidence.verdict(pixel, latent).startswith("The latent path stays on the data manifold")
+    assert evidence.verdict(latent, pixel).startswith("Here the pixel path")

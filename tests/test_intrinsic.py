@@ -9,8 +9,13 @@ import numpy as np
 import pytest
 
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.intrinsic import estimate, neighbour_distances, parse_estimator
-from manifoldviz.manifold import ManifoldConfig, run, save_report
+from manifoldviz.experiments.dimension_estimators import (
+    estimate,
+    neighbour_distances,
+    parse_estimator,
+)
+from manifoldviz.experiments.intrinsic_dimension import ManifoldConfig, run
+from manifoldviz.reports.intrinsic_dimension import save_report
 
 
 def _curved(n: int, dim: int, ambient: int, seed: int) -> np.ndarray:

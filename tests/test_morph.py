@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.morph import interpolate, pick_endpoints
+from manifoldviz.interpolation.morph import pick_endpoints
+from manifoldviz.reports.interpolation import interpolate
 from manifoldviz.store import Store
 
 pytestmark = pytest.mark.slow

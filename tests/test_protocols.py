@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.experiments import baselines, validation
-from manifoldviz.reports import save_report
+from manifoldviz.reports.experiments import save_report
 
 
 @settings(max_examples=40, deadline=None)

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from manifoldviz.experiments.common import chapter_mlp
-from manifoldviz.training import fit_classifier
-from manifoldviz.transforms import flatten_scaled
+from manifoldviz.data.transforms import flatten_scaled
+from manifoldviz.models.architectures import chapter_mlp
+from manifoldviz.training.loop import fit_classifier
 
 pytestmark = pytest.mark.slow
 

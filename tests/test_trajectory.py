@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from manifoldviz import projection, weightspace
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.fitmorph import FitMorphConfig, snapshot_epochs
-from manifoldviz.fitmorph import run as run_fitmorph
-from manifoldviz.recording import Trajectory
-from manifoldviz.trajectory import TrajectoryConfig, probe_indices, run, save_report
+from manifoldviz.experiments.fitmorph import FitMorphConfig, snapshot_epochs
+from manifoldviz.experiments.fitmorph import run as run_fitmorph
+from manifoldviz.reports.trajectory import save_report
+from manifoldviz.training.recording import Trajectory
+from manifoldviz.trajectories import projection, weightspace
+from manifoldviz.trajectories.trajectory import TrajectoryConfig, probe_indices, run
 
 
 def test_procrustes_undoes_rotation_scale_and_shift(seed: int) -> None:

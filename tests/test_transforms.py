@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from manifoldviz.errors import InvalidInputError
-from manifoldviz.transforms import (
+from manifoldviz.data.transforms import (
     flatten_scaled,
     imbalanced_binary,
     shuffled_labels,
     with_noise_channels,
     with_zero_channels,
 )
+from manifoldviz.errors import InvalidInputError
 
 labels = st.lists(st.integers(0, 9), min_size=1, max_size=300).map(lambda v: np.array(v, np.uint8))
 

@@ -20,7 +20,7 @@ def data(data: str | None, limit: int | None, seed: int, quiet: bool) -> None:
     """Load MNIST as the other commands would, validate it and describe it."""
     import numpy as np
 
-    from manifoldviz.data import load_mnist
+    from manifoldviz.data.sources import load_mnist
 
     mnist = load_mnist(data, limit=limit, seed=seed, notify=progress_printer(quiet))
     click.echo(f"source: {mnist.source.kind} ({mnist.source.location})")

@@ -83,9 +83,9 @@ def _settings(options: dict[str, Any]) -> dict[str, Any]:
 
 def _run(name: str, settings: Any, options: dict[str, Any]) -> None:
     """Build the executor, run and report; failed runs make the exit status 1."""
-    from manifoldviz.executor import make_executor
-    from manifoldviz.experiments.common import check_out_dir
-    from manifoldviz.reports import run_experiment
+    from manifoldviz.experiments.executor import make_executor
+    from manifoldviz.experiments.sweep import check_out_dir
+    from manifoldviz.reports.experiments import run_experiment
 
     quiet = options["quiet"]
     folder = check_out_dir(options["out_dir"] or Path("results") / name)

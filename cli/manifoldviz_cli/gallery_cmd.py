@@ -48,7 +48,7 @@ def gallery(
 
     A failing script does not stop the others; the build then names it and exits 1.
     """
-    from manifoldviz.gallery import build
+    from manifoldviz_gallery.build import build
 
     words = tuple(word.strip() for word in only.split(",") if word.strip())
     if data is not None and data != "sample" and not Path(data).is_file():

@@ -17,7 +17,7 @@ from manifoldviz_cli.options import (
 
 
 def _folder(out_dir: Path) -> Path:
-    from manifoldviz.experiments.common import check_out_dir
+    from manifoldviz.experiments.sweep import check_out_dir
 
     return check_out_dir(out_dir)
 
@@ -91,7 +91,8 @@ def trajectory(
     quiet: bool,
 ) -> None:
     """Watch held-out digits' representations and the weights move as a model trains."""
-    from manifoldviz.trajectory import TrajectoryConfig, run, save_report
+    from manifoldviz.reports.trajectory import save_report
+    from manifoldviz.trajectories.trajectory import TrajectoryConfig, run
 
     folder = _folder(out_dir)
     config = TrajectoryConfig(
@@ -160,7 +161,8 @@ def fitmorph(
     quiet: bool,
 ) -> None:
     """From a random model to a robust fit to an overfit one, on a 2-D toy problem."""
-    from manifoldviz.fitmorph import FitMorphConfig, run, save_report
+    from manifoldviz.experiments.fitmorph import FitMorphConfig, run
+    from manifoldviz.reports.fitmorph import save_report
 
     folder = _folder(out_dir)
     config = FitMorphConfig(seed=seed, n_points=n_points, noise=noise, n_epochs=n_epochs)

@@ -15,10 +15,10 @@ except metadata.PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0+unknown"
 
 _EXPORTS = {
-    "load_mnist": "manifoldviz.data",
-    "MnistData": "manifoldviz.data",
-    "interpolate": "manifoldviz.morph",
-    "InterpolationResult": "manifoldviz.morph",
+    "load_mnist": "manifoldviz.data.sources",
+    "MnistData": "manifoldviz.data.sources",
+    "interpolate": "manifoldviz.reports.interpolation",
+    "InterpolationResult": "manifoldviz.reports.interpolation",
     "Store": "manifoldviz.store",
     "ManifoldvizError": "manifoldviz.errors",
     "InvalidInputError": "manifoldviz.errors",
@@ -37,9 +37,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from manifoldviz.data import MnistData, load_mnist
+    from manifoldviz.data.sources import MnistData, load_mnist
     from manifoldviz.errors import InvalidInputError, ManifoldvizError
-    from manifoldviz.morph import InterpolationResult, interpolate
+    from manifoldviz.reports.interpolation import InterpolationResult, interpolate
     from manifoldviz.seeding import seed_everything
     from manifoldviz.store import Store
 

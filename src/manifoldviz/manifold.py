@@ -1,223 +1,38 @@
-"""Testing the manifold hypothesis on MNIST: intrinsic dimension of the digits and variants.
+"""Deprecated alias of :mod:`manifoldviz.experiments.intrinsic_dimension`, kept for one release.
 
-The chapter wonders whether anyone has checked the manifold hypothesis on real data. Here it is
-checked: the intrinsic dimension of MNIST (all digits, and each digit alone) is estimated with
-TwoNN and Levina-Bickel MLE over several random subsamples, next to the ambient 784 pixels.
-Adding 784 all-zero channels changes nothing (ambient 1,568, same distances); adding 784
-white-noise channels makes the estimate jump, because noise lies on no low-dimensional
-manifold: the bridge to the noise-channel experiment. Optionally, the autoencoder's view:
-reconstruction error against latent size, to compare its elbow with the estimate.
+The intrinsic-dimension study moved to ``manifoldviz.experiments.intrinsic_dimension`` and its
+report writer to ``manifoldviz.reports.intrinsic_dimension``.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import warnings
 
-import numpy as np
+from manifoldviz.experiments.intrinsic_dimension import (
+    AMBIENT,
+    PUBLISHED_MNIST,
+    VARIANT_LABELS,
+    VARIANTS,
+    ManifoldConfig,
+    ManifoldResult,
+    run,
+)
+from manifoldviz.reports.intrinsic_dimension import save_report
 
-from manifoldviz.data import MnistData, load_mnist
-from manifoldviz.errors import InvalidInputError
-from manifoldviz.intrinsic import estimate, parse_estimator
-from manifoldviz.seeding import rng
-from manifoldviz.store import library_versions
-from manifoldviz.transforms import flatten_scaled, with_noise_channels, with_zero_channels
+__all__ = [
+    "AMBIENT",
+    "PUBLISHED_MNIST",
+    "VARIANTS",
+    "VARIANT_LABELS",
+    "ManifoldConfig",
+    "ManifoldResult",
+    "run",
+    "save_report",
+]
 
-Progress = Callable[[str], None]
-VARIANTS = ("mnist", "zeros", "noise")
-VARIANT_LABELS = {
-    "mnist": "MNIST (784 pixels)",
-    "zeros": "+784 zero channels",
-    "noise": "+784 noise channels",
-}
-AMBIENT = {"mnist": 784, "zeros": 1568, "noise": 1568}
-PUBLISHED_MNIST: dict[str, Any] = {
-    "source": (
-        "Pope, Zhu, Abdelkader, Goldblum and Goldstein, 'The Intrinsic Dimension of Images and"
-        " Its Impact on Learning', ICLR 2021, Table 1"
-    ),
-    "estimator": "Levina-Bickel MLE averaged as MacKay and Ghahramani suggest, k = 3, 5, 10, 20",
-    "estimates": {"mle-k3": 7, "mle-k5": 11, "mle-k10": 12, "mle-k20": 13},
-}
-"""Published MLE estimates for MNIST, quoted beside ours (same estimator family and k)."""
-
-
-@dataclass(frozen=True)
-class ManifoldConfig:
-    """What to estimate: subsample size, repeats, estimators, and the optional autoencoder view."""
-
-    data: str | None = None
-    limit: int | None = None
-    seed: int = 0
-    subsample: int = 10_000
-    n_repeats: int = 3
-    estimators: tuple[str, ...] = ("twonn", "mle-k10", "mle-k20")
-    per_digit: bool = True
-    latent_sizes: tuple[int, ...] = ()
-
-    def __post_init__(self) -> None:
-        for name in self.estimators:
-            parse_estimator(name)
-        if not self.estimators:
-            raise InvalidInputError("give at least one estimator", param="estimators")
-        if self.n_repeats < 1:
-            raise InvalidInputError(
-                f"repeats must be at least 1, got {self.n_repeats}", param="repeats"
-            )
-        k_max = max([2] + [parse_estimator(e)[1] or 2 for e in self.estimators])
-        smallest = 10 * (k_max + 1) if self.per_digit else k_max + 1
-        if self.subsample < smallest:
-            raise InvalidInputError(
-                f"subsample {self.subsample} is too small for neighbourhoods of {k_max}"
-                f" (needs at least {smallest})",
-                param="subsample",
-            )
-        for size in self.latent_sizes:
-            if not 1 <= size <= 784:
-                raise InvalidInputError(
-                    f"latent sizes must be 1-784, got {size}", param="latent_sizes"
-                )
-
-
-@dataclass(frozen=True)
-class ManifoldResult:
-    """Estimates per variant, per digit and (optionally) the autoencoder elbow.
-
-    ``variants[v][estimator]`` and ``digits[d][estimator]`` hold one value per repeat.
-    """
-
-    settings: dict[str, Any]
-    data: dict[str, Any]
-    variants: dict[str, dict[str, list[float]]]
-    digits: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    autoencoder: dict[str, float] = field(default_factory=dict)
-
-    def mean(self, variant: str, estimator: str) -> float:
-        return float(np.mean(self.variants[variant][estimator]))
-
-    def summary_table(self) -> str:
-        """Estimates (mean and range over subsamples) beside the ambient dimension."""
-        names = list(self.settings["estimators"])
-        width = 22
-        lines = [f"{'':24}{'ambient':>9}" + "".join(n.rjust(width) for n in names)]
-        rows = [(VARIANT_LABELS[v], AMBIENT[v], self.variants[v]) for v in self.variants]
-        rows += [(f"digit {d}", 784, values) for d, values in self.digits.items()]
-        for label, ambient, values in rows:
-            cells = "".join(
-                f"{np.mean(values[n]):.1f} ({min(values[n]):.1f}-{max(values[n]):.1f})".rjust(width)
-                for n in names
-            )
-            lines.append(f"{label:24}{ambient:>9}{cells}")
-        published = PUBLISHED_MNIST["estimates"]
-        cells = "".join(
-            (f"{published[n]} (published)" if n in published else "-").rjust(width) for n in names
-        )
-        lines.append(f"{'MNIST, Pope et al. 2021':24}{784:>9}{cells}")
-        quoted = ", ".join(f"{name} {value}" for name, value in published.items())
-        lines.append(f"Published MNIST estimates (Pope et al., ICLR 2021, Table 1): {quoted}")
-        return "\n".join(lines)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "settings": self.settings,
-            "data": self.data,
-            "ambient": AMBIENT,
-            "variants": self.variants,
-            "digits": self.digits,
-            "autoencoder_test_loss_by_latent_size": self.autoencoder,
-            "published_mnist": PUBLISHED_MNIST,
-            "produced_by": library_versions(),
-        }
-
-
-def run(
-    config: ManifoldConfig | None = None,
-    *,
-    data: MnistData | None = None,
-    progress: Progress | None = None,
-) -> ManifoldResult:
-    """Estimate intrinsic dimensions for every variant and digit over seeded subsamples."""
-    config = config or ManifoldConfig()
-    if data is None:
-        data = load_mnist(config.data, limit=config.limit, seed=config.seed, notify=progress)
-    if config.subsample > len(data.y_train):
-        raise InvalidInputError(
-            f"subsample {config.subsample} exceeds the {len(data.y_train)} training images",
-            param="subsample",
-        )
-    variants: dict[str, dict[str, list[float]]] = {
-        v: {e: [] for e in config.estimators} for v in VARIANTS
-    }
-    digits: dict[str, dict[str, list[float]]] = {}
-    for repeat in range(config.n_repeats):
-        seed = config.seed + repeat
-        chosen = np.sort(
-            rng(seed, "subsample").choice(len(data.y_train), config.subsample, replace=False)
-        )
-        x = flatten_scaled(data.x_train[chosen])
-        inputs = {
-            "mnist": x,
-            "zeros": with_zero_channels(x),
-            "noise": with_noise_channels(x, seed=seed),
-        }
-        for variant, values in inputs.items():
-            for name, value in estimate(values, config.estimators).items():
-                variants[variant][name].append(round(value, 3))
-            if progress:
-                progress(f"subsample {repeat + 1}/{config.n_repeats}: {variant} done")
-        if config.per_digit:
-            labels = data.y_train[chosen]
-            for digit in range(10):
-                found = estimate(x[labels == digit], config.estimators)
-                slot = digits.setdefault(str(digit), {e: [] for e in config.estimators})
-                for name, value in found.items():
-                    slot[name].append(round(value, 3))
-    autoencoder = _autoencoder_view(data, config, progress) if config.latent_sizes else {}
-    settings = asdict(config)
-    settings["estimators"] = list(config.estimators)
-    return ManifoldResult(settings, data.describe(), variants, digits, autoencoder)
-
-
-def _autoencoder_view(
-    data: MnistData, config: ManifoldConfig, progress: Progress | None
-) -> dict[str, float]:
-    """Test reconstruction loss of the dense autoencoder at each latent size (cached models)."""
-    from manifoldviz.trained import AutoencoderSpec, autoencoder
-
-    losses = {}
-    for size in config.latent_sizes:
-        model = autoencoder(
-            data, AutoencoderSpec(latent_dim=size), seed=config.seed, progress=progress
-        )
-        losses[str(size)] = round(float(model.info["test_loss"]), 5)
-    return losses
-
-
-def save_report(
-    result: ManifoldResult, out_dir: str | os.PathLike[str], *, figure_format: str = "svg"
-) -> list[Any]:
-    """Write results.json and the figures (PNG plus SVG or PDF) into ``out_dir``."""
-    from pathlib import Path
-
-    from manifoldviz import dimension_figures as figures
-    from manifoldviz.atomic import write_json_atomic
-    from manifoldviz.render import on_new_axes, save_drawing
-
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = [write_json_atomic(folder / "results.json", result.to_dict())]
-    drawings = [("variants", figures.draw_variants)]
-    if result.digits:
-        drawings.append(("per_digit", figures.draw_per_digit))
-    if result.autoencoder:
-        drawings.append(("autoencoder_elbow", figures.draw_autoencoder_elbow))
-    for stem, draw in drawings:
-        written += save_drawing(
-            on_new_axes(draw, result),
-            folder / stem,
-            size=(12, 6.5),
-            figure_format=figure_format,
-        )
-    return written
+warnings.warn(
+    "manifoldviz.manifold is deprecated: import from manifoldviz.experiments.intrinsic_dimension"
+    " (and save_report from manifoldviz.reports.intrinsic_dimension)",
+    DeprecationWarning,
+    stacklevel=2,
+)

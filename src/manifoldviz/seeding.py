@@ -18,7 +18,7 @@ def seed_everything(seed: int, *, keras: bool = True) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     if keras:
-        from manifoldviz.models import keras_module
+        from manifoldviz.keras_import import keras_module
 
         keras_module().utils.set_random_seed(seed)
         import tensorflow as tf

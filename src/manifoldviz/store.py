@@ -17,15 +17,14 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from manifoldviz.errors import CacheEntryError
+from manifoldviz.provenance import library_versions
 
 ENV_CACHE = "MANIFOLDVIZ_CACHE"
 MANIFEST = "manifest.json"
-_VERSIONED = ("manifoldviz", "numpy", "keras", "tensorflow", "scikit-learn")
 
 
 def cache_root() -> Path:
@@ -36,17 +35,6 @@ def cache_root() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("manifoldviz", appauthor=False))
-
-
-def library_versions() -> dict[str, str]:
-    """Versions that change what a cached model or result would be (read without importing)."""
-    versions = {}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
 
 
 def cache_key(kind: str, spec: Mapping[str, Any]) -> str:

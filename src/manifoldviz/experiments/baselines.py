@@ -16,19 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from manifoldviz.data import MnistData
+from manifoldviz.data.sources import MnistData
+from manifoldviz.data.transforms import flatten_scaled, imbalanced_binary
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.executor import Executor
-from manifoldviz.experiments.common import (
-    ExperimentResult,
-    Progress,
-    Run,
-    Settings,
-    chapter_mlp,
-    sweep,
-)
-from manifoldviz.training import fit_classifier, predict_classes
-from manifoldviz.transforms import flatten_scaled, imbalanced_binary
+from manifoldviz.experiments.executor import Executor
+from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
+from manifoldviz.models.architectures import chapter_mlp
+from manifoldviz.progress import Progress
+from manifoldviz.training.loop import fit_classifier, predict_classes
 
 NAME = "baseline"
 TASKS = ("balanced", "imbalanced")

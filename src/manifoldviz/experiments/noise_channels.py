@@ -14,18 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from manifoldviz.data import MnistData
-from manifoldviz.executor import Executor
-from manifoldviz.experiments.common import (
-    ExperimentResult,
-    Progress,
-    Run,
-    Settings,
-    chapter_mlp,
-    sweep,
-)
-from manifoldviz.training import as_tensor, fit_classifier
-from manifoldviz.transforms import noise_channels
+from manifoldviz.data.sources import MnistData
+from manifoldviz.data.transforms import noise_channels
+from manifoldviz.experiments.executor import Executor
+from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
+from manifoldviz.models.architectures import chapter_mlp
+from manifoldviz.progress import Progress
+from manifoldviz.training.loop import as_tensor, fit_classifier
 
 NAME = "noise-channels"
 CONDITIONS = ("noise", "zeros")

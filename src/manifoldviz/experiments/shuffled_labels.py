@@ -13,19 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from manifoldviz.data import MnistData
+from manifoldviz.data.sources import MnistData
+from manifoldviz.data.transforms import flatten_scaled, shuffled_labels
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.executor import Executor
-from manifoldviz.experiments.common import (
-    ExperimentResult,
-    Progress,
-    Run,
-    Settings,
-    chapter_mlp,
-    sweep,
-)
-from manifoldviz.training import accuracy, fit_classifier
-from manifoldviz.transforms import flatten_scaled, shuffled_labels
+from manifoldviz.experiments.executor import Executor
+from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
+from manifoldviz.models.architectures import chapter_mlp
+from manifoldviz.progress import Progress
+from manifoldviz.training.loop import accuracy, fit_classifier
 
 NAME = "shuffled-labels"
 

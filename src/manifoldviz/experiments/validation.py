@@ -17,20 +17,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from manifoldviz.data import MnistData, load_mnist
+from manifoldviz.data.sources import MnistData, load_mnist
+from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.executor import Executor
-from manifoldviz.experiments.common import (
-    ExperimentResult,
-    Progress,
-    Run,
-    Settings,
-    chapter_mlp,
-    sweep,
-)
+from manifoldviz.experiments.executor import Executor
+from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
+from manifoldviz.models.architectures import chapter_mlp
+from manifoldviz.progress import Progress
 from manifoldviz.seeding import rng
-from manifoldviz.training import accuracy, fit_classifier
-from manifoldviz.transforms import flatten_scaled
+from manifoldviz.training.loop import accuracy, fit_classifier
 
 NAME = "validation"
 PROTOCOLS = ("holdout", "kfold", "iterated")

@@ -1,0 +1,220 @@
+"""The lecture gallery: run every ``plot_NN_topic.py`` script and index what they drew.
+
+Each script is a sphinx-gallery-style example (a titled docstring, ``# %%`` cells, library
+calls only) that also runs on its own. :func:`build` runs them one by one in fresh processes,
+each writing into its own folder of ``out_dir``, then writes ``index.html`` (thumbnail, title,
+explanation and the exact command that reproduces each figure) and ``index.md``. A script that
+fails does not stop the others; the build reports it by name with its last error line.
+Scripts learn where to write and whether to be quick from :func:`script_settings`.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manifoldviz.atomic import write_bytes_atomic
+from manifoldviz.errors import InvalidInputError, ManifoldvizError
+
+ENV_OUT = "MANIFOLDVIZ_GALLERY_OUT"
+ENV_QUICK = "MANIFOLDVIZ_GALLERY_QUICK"
+ENV_SEED = "MANIFOLDVIZ_GALLERY_SEED"
+IMAGE_SUFFIXES = (".png", ".gif")
+
+
+@dataclass(frozen=True)
+class ScriptSettings:
+    """What a gallery script needs to know: its output folder, quick mode, seed, data."""
+
+    out_dir: Path
+    quick: bool
+    seed: int
+    data: str | None
+
+
+def script_settings(script: str) -> ScriptSettings:
+    """Settings for the gallery script at path ``script`` (pass ``__file__``).
+
+    Run by :func:`build` they come from the environment; run on its own, a script writes into
+    ``gallery_output/<script name>/`` in full mode with seed 0 and the default MNIST source.
+    """
+    name = Path(script).stem
+    root = Path(os.environ.get(ENV_OUT, "gallery_output"))
+    out_dir = root / name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    quick = os.environ.get(ENV_QUICK, "") not in ("", "0")
+    data = os.environ.get("MANIFOLDVIZ_MNIST") or ("sample" if quick else None)
+    return ScriptSettings(out_dir, quick, int(os.environ.get(ENV_SEED, "0")), data)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gallery script: its file, title and explanation (from its docstring)."""
+
+    path: Path
+    title: str
+    explanation: str
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def read_entry(path: Path) -> Entry:
+    """Title (first docstring line, underline dropped) and explanation (the rest)."""
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or path.stem
+    lines = [line for line in docstring.strip().splitlines()]
+    title = lines[0].strip()
+    body = [line for line in lines[1:] if line.strip() and set(line.strip()) - set("=-~")]
+    return Entry(path, title, " ".join(line.strip() for line in body))
+
+
+def default_scripts_dir() -> Path:
+    """The installed gallery scripts: this package's folder (``gallery/`` in the source tree)."""
+    return Path(__file__).resolve().parent
+
+
+def find_scripts(scripts_dir: Path, only: tuple[str, ...] = ()) -> list[Path]:
+    """``plot_*.py`` scripts in name order, optionally only those whose name contains a word."""
+    scripts = sorted(scripts_dir.glob("plot_*.py"))
+    if only:
+        scripts = [s for s in scripts if any(word in s.stem for word in only)]
+        if not scripts:
+            raise InvalidInputError(f"no gallery script matches {', '.join(only)}", param="only")
+    return scripts
+
+
+@dataclass
+class BuildReport:
+    """What a build produced and what failed."""
+
+    out_dir: Path
+    built: list[Entry] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    index: list[Path] = field(default_factory=list)
+
+
+def build(
+    out_dir: str | os.PathLike[str],
+    *,
+    quick: bool = False,
+    seed: int = 0,
+    scripts_dir: Path | None = None,
+    only: tuple[str, ...] = (),
+    data: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Run every gallery script into ``out_dir`` and write the index pages.
+
+    Raises
+    ------
+    ManifoldvizError
+        After all scripts have run, if any failed (their names and reasons in the message).
+    """
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInputError(f"{folder} is a file; give a folder", param="out")
+    folder.mkdir(parents=True, exist_ok=True)
+    scripts = find_scripts(scripts_dir or default_scripts_dir(), only)
+    report = BuildReport(folder)
+    env = dict(os.environ, **{ENV_OUT: str(folder.resolve()), ENV_SEED: str(seed)})
+    env[ENV_QUICK] = "1" if quick else "0"
+    if data:
+        env["MANIFOLDVIZ_MNIST"] = data
+    for script in scripts:
+        entry = read_entry(script)
+        if progress:
+            progress(f"gallery: running {script.name}")
+        done = subprocess.run(
+            [sys.executable, str(script)], env=env, capture_output=True, text=True, cwd=folder
+        )
+        if done.returncode == 0:
+            report.built.append(entry)
+        else:
+            lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+            report.failed[script.name] = lines[-1] if lines else f"exit {done.returncode}"
+            if progress:
+                progress(f"gallery: {script.name} FAILED: {report.failed[script.name]}")
+    report.index = write_index(folder, report.built, quick=quick, seed=seed)
+    if report.failed:
+        reasons = "; ".join(f"{name}: {why}" for name, why in report.failed.items())
+        raise ManifoldvizError(f"{len(report.failed)} gallery script(s) failed: {reasons}")
+    return report
+
+
+def outputs_of(folder: Path, entry: Entry) -> list[Path]:
+    """The files a script wrote, in a stable order."""
+    base = folder / entry.name
+    return sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []
+
+
+def reproduce_command(entry: Entry, *, quick: bool, seed: int) -> str:
+    flags = " --quick" if quick else ""
+    return f"manifoldviz gallery --only {entry.name}{flags} --seed {seed}"
+
+
+def write_index(folder: Path, entries: list[Entry], *, quick: bool, seed: int) -> list[Path]:
+    """``index.html`` and ``index.md`` listing every built figure (no timestamps)."""
+    cards, sections = [], []
+    for entry in entries:
+        files = outputs_of(folder, entry)
+        # Static figures first, then their animations.
+        images = sorted(
+            (p for p in files if p.suffix in IMAGE_SUFFIXES),
+            key=lambda p: (p.suffix != ".png", p.as_posix()),
+        )
+        others = [p for p in files if p.suffix not in IMAGE_SUFFIXES]
+        command = reproduce_command(entry, quick=quick, seed=seed)
+        figures_html = "".join(
+            f'<a href="{html.escape(p.relative_to(folder).as_posix())}">'
+            f'<img src="{html.escape(p.relative_to(folder).as_posix())}" '
+            f'alt="{html.escape(entry.title)}: {html.escape(p.stem)}" loading="lazy"></a>'
+            for p in images
+        )
+        links = " · ".join(
+            f'<a href="{html.escape(p.relative_to(folder).as_posix())}">{html.escape(p.name)}</a>'
+            for p in others
+        )
+        cards.append(
+            f'<section id="{entry.name}"><h2>{html.escape(entry.title)}</h2>'
+            f"<p>{html.escape(entry.explanation)}</p><div class=figs>{figures_html}</div>"
+            f"<p class=cmd><code>{html.escape(command)}</code></p>"
+            f"<p class=files>{links}</p></section>"
+        )
+        md_images = "\n".join(
+            f"![{entry.title}: {p.stem}]({p.relative_to(folder).as_posix()})" for p in images
+        )
+        sections.append(
+            f"## {entry.title}\n\n{entry.explanation}\n\n{md_images}\n\nReproduce: `{command}`\n"
+        )
+    mode = "quick build (embedded sample, fewer epochs)" if quick else "full build"
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>manifoldviz gallery</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto;
+       padding: 0 1em; font-size: 18px; line-height: 1.5; color: #111; }}
+h1 {{ font-size: 2.2em; }} h2 {{ margin-top: 2em; border-bottom: 2px solid #0072B2; }}
+.figs img {{ max-width: 100%; margin: 0.5em 0; border: 1px solid #ddd; }}
+.cmd code {{ background: #f3f3f3; padding: 0.2em 0.4em; }}
+.files {{ font-size: 0.85em; }}
+</style></head><body>
+<h1>manifoldviz gallery</h1>
+<p>Figures for chapter 5 of <em>Deep Learning with Python</em>: generalization, the manifold
+hypothesis, interpolation, validation and baselines. {html.escape(mode)}, seed {seed}.
+Each figure's folder holds its results file with the data source and settings.</p>
+{"".join(cards)}
+</body></html>
+"""
+    markdown = f"# manifoldviz gallery\n\n{mode}, seed {seed}.\n\n" + "\n".join(sections)
+    return [
+        write_bytes_atomic(folder / "index.html", page.encode("utf-8")),
+        write_bytes_atomic(folder / "index.md", markdown.encode("utf-8")),
+    ]

@@ -1,0 +1,71 @@
+"""Figures of an interpolation: the strip of both paths and the per-frame evidence panels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from manifoldviz.figures.palette import OKABE_ITO
+
+#: Pixel-space and latent-space colours used everywhere (vermillion and blue: CVD-safe pair).
+PATH_COLOURS = {"pixel": OKABE_ITO["vermillion"], "latent": OKABE_ITO["blue"]}
+PATH_LABELS = {"pixel": "pixel space", "latent": "latent space"}
+
+
+def draw_strip(
+    figure: Any,
+    rows: dict[str, np.ndarray],
+    t: Sequence[float],
+    captions: Mapping[str, Sequence[str]],
+    *,
+    title: str,
+) -> Any:
+    """Draw each row of frames (n_steps, 28, 28) as a labelled strip; return the figure."""
+    n_cols = len(t)
+    axes = figure.subplots(len(rows), n_cols, squeeze=False)
+    for r, (name, frames) in enumerate(rows.items()):
+        for c in range(n_cols):
+            ax = axes[r, c]
+            ax.imshow(frames[c], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            for spine in ax.spines.values():
+                spine.set_visible(True)
+                spine.set_color(PATH_COLOURS.get(name, "black"))
+                spine.set_linewidth(2.5)
+            ax.set_xlabel(captions[name][c], fontsize=13)
+            if r == 0:
+                ax.set_title(f"t={t[c]:.2f}", fontsize=13)
+        axes[r, 0].set_ylabel(
+            PATH_LABELS.get(name, name), fontsize=17, color=PATH_COLOURS.get(name, "black")
+        )
+    figure.suptitle(title)
+    return figure
+
+
+def draw_path_metric(
+    ax: Any,
+    t: Sequence[float],
+    series: Mapping[str, Sequence[float]],
+    *,
+    ylabel: str,
+    title: str,
+) -> Any:
+    """One panel of per-frame evidence: a line per path against t; return the axis."""
+    for name, values in series.items():
+        ax.plot(
+            t,
+            values,
+            color=PATH_COLOURS[name],
+            label=PATH_LABELS[name],
+            linestyle="-" if name == "latent" else "--",
+            marker="o",
+        )
+    ax.set_xlabel("interpolation t")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(frameon=False)
+    return ax

@@ -1,0 +1,207 @@
+"""Pixel-space versus latent-space interpolation between two MNIST digits, with evidence.
+
+:func:`morph` loads the data, gets the trained models from the store (training them once
+if needed), picks the endpoint images and returns a :class:`Morph` holding both
+paths and, per frame, the classifier's verdict, the autoencoder's reconstruction error (distance
+to the learned manifold) and the distance to the nearest training image.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from manifoldviz.arrays import FloatArray
+from manifoldviz.data.sources import MnistData, load_mnist
+from manifoldviz.data.transforms import flatten_scaled
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.interpolation import evidence, paths
+from manifoldviz.interpolation.evidence import FrameEvidence
+from manifoldviz.models.cached import AutoencoderSpec, ClassifierSpec, autoencoder, classifier
+from manifoldviz.progress import Progress
+from manifoldviz.seeding import rng
+from manifoldviz.store import Store
+
+PATH_NAMES = ("pixel", "latent")
+
+
+@dataclass(frozen=True)
+class Morph:
+    """Both interpolation paths and the per-frame evidence (plain data).
+
+    ``pixel`` and ``latent`` are float32 arrays (n_steps, 28, 28) in [0, 1]; ``pixel`` starts
+    and ends exactly at the two endpoint images. ``evidence`` maps each path name to one
+    :class:`~manifoldviz.interpolation.FrameEvidence` per frame.
+    """
+
+    pixel: FloatArray
+    latent: FloatArray
+    t: FloatArray
+    evidence: dict[str, list[FrameEvidence]]
+    summary: dict[str, dict[str, float]]
+    verdict: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def digits(self) -> tuple[int, int]:
+        return int(self.settings["digit_a"]), int(self.settings["digit_b"])
+
+    def table(self) -> str:
+        """A short text table of the per-frame evidence for both paths."""
+        header = (
+            f"{'t':>5} | {'pixel: pred  conf  recon  nearest':<34}"
+            "| latent: pred  conf  recon  nearest"
+        )
+        lines = [header, "-" * len(header)]
+        for p, q in zip(self.evidence["pixel"], self.evidence["latent"], strict=True):
+            lines.append(
+                f"{p.t:5.2f} | {p.predicted:>10d} {p.confidence:5.0%} {p.reconstruction_error:6.4f}"
+                f" {p.nearest_distance:8.2f} | {q.predicted:>12d} {q.confidence:5.0%}"
+                f" {q.reconstruction_error:6.4f} {q.nearest_distance:8.2f}"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything a results file needs: settings, per-frame evidence, summary, verdict."""
+        return {
+            "settings": self.settings,
+            "evidence": {k: evidence.as_records(v) for k, v in self.evidence.items()},
+            "summary": self.summary,
+            "verdict": self.verdict,
+        }
+
+
+def check_digit(value: int, name: str) -> int:
+    """A digit argument must be an integer 0-9."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= 9:
+        raise InvalidInputError(f"{name} must be a digit 0-9, got {value!r}", param=name)
+    return int(value)
+
+
+def pick_endpoints(
+    y: npt.NDArray[np.integer],
+    a: int,
+    b: int,
+    *,
+    seed: int,
+    index_a: int | None = None,
+    index_b: int | None = None,
+) -> tuple[int, int]:
+    """Indices of the two endpoint images: given ones (checked), else a seeded pick per digit.
+
+    When ``a == b`` the two picks are different images of that digit.
+    """
+    chosen: list[int] = []
+    for digit, index, name in ((a, index_a, "index_a"), (b, index_b, "index_b")):
+        if index is not None:
+            if not 0 <= index < len(y):
+                raise InvalidInputError(f"{name} must be 0-{len(y) - 1}, got {index}", param=name)
+            if int(y[index]) != digit:
+                raise InvalidInputError(
+                    f"{name}={index} is a {int(y[index])}, not a {digit}", param=name
+                )
+            chosen.append(int(index))
+            continue
+        candidates = np.setdiff1d(np.flatnonzero(y == digit), chosen)
+        if len(candidates) == 0:
+            raise InvalidInputError(
+                f"no other test image of digit {digit} in this data", param=name
+            )
+        chosen.append(int(rng(seed, "endpoint", name).choice(candidates)))
+    return chosen[0], chosen[1]
+
+
+def morph(
+    a: int,
+    b: int,
+    *,
+    n_steps: int = 12,
+    seed: int = 0,
+    data: str | os.PathLike[str] | MnistData | None = None,
+    limit: int | None = None,
+    model: str = "dense",
+    latent_dim: int = 16,
+    path: str = "linear",
+    index_a: int | None = None,
+    index_b: int | None = None,
+    store: Store | None = None,
+    progress: Progress | None = None,
+) -> Morph:
+    """Interpolate from a test image of digit ``a`` to one of digit ``b``, both ways.
+
+    Parameters
+    ----------
+    a, b
+        The endpoint digits (0-9); may be equal (two different images of that digit).
+    n_steps
+        Frames on each path, endpoints included (2-200).
+    seed
+        Picks the endpoint images and seeds model training.
+    data, limit
+        The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
+    model, latent_dim
+        Autoencoder architecture (``"dense"`` or ``"conv"``) and latent size.
+    path
+        Latent-space path: ``"linear"`` or ``"slerp"``.
+    index_a, index_b
+        Exact test-set indices of the endpoint images instead of a seeded pick.
+
+    Examples
+    --------
+    >>> result = interpolate(3, 8, n_steps=10, data="sample")   # doctest: +SKIP
+    >>> result.save_gif("morph.gif")                             # doctest: +SKIP
+    """
+    a, b = check_digit(a, "a"), check_digit(b, "b")
+    paths.check_steps(n_steps)
+    latent_path = paths.latent_path_fn(path)
+    ae_spec = AutoencoderSpec(architecture=model, latent_dim=latent_dim)
+    if not isinstance(data, MnistData):
+        data = load_mnist(data, limit=limit, seed=seed, notify=progress)
+    i_a, i_b = pick_endpoints(data.y_test, a, b, seed=seed, index_a=index_a, index_b=index_b)
+
+    store = store or Store(notify=progress)
+    ae = autoencoder(data, ae_spec, seed=seed, store=store, progress=progress)
+    mlp = classifier(data, ClassifierSpec(), seed=seed, store=store, progress=progress)
+
+    endpoints = flatten_scaled(data.x_test[[i_a, i_b]])
+    pixel = paths.linear_path(endpoints[0], endpoints[1], n_steps)
+    codes = ae.encode(endpoints)
+    latent = np.clip(ae.decode(latent_path(codes[0], codes[1], n_steps)), 0, 1)
+    t = paths.step_times(n_steps)
+
+    per_path = {}
+    for name, frames in (("pixel", pixel), ("latent", latent)):
+        recon_error = np.mean((ae.reconstruct(frames) - frames) ** 2, axis=1)
+        per_path[name] = evidence.frame_evidence(
+            t,
+            mlp.predict_proba(frames),
+            recon_error,
+            evidence.nearest_distances(frames, data.x_train),
+        )
+    summary = {name: evidence.path_summary(ev) for name, ev in per_path.items()}
+    settings = {
+        "digit_a": a,
+        "digit_b": b,
+        "index_a": i_a,
+        "index_b": i_b,
+        "n_steps": n_steps,
+        "seed": seed,
+        "path": path,
+        "autoencoder": asdict(ae_spec),
+        "autoencoder_test_loss": ae.info.get("test_loss"),
+        "classifier_test_accuracy": mlp.info.get("test_accuracy"),
+        "data": data.describe(),
+    }
+    return Morph(
+        pixel=pixel.reshape(-1, 28, 28),
+        latent=latent.reshape(-1, 28, 28).astype(np.float32),
+        t=t,
+        evidence=per_path,
+        summary=summary,
+        verdict=evidence.verdict(summary["pixel"], summary["latent"]),
+        settings=settings,
+    )

@@ -1,0 +1,145 @@
+"""Every Keras model the product trains, built in one place (imports Keras when called)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from manifoldviz.keras_import import keras_module
+
+ARCHITECTURES = ("dense", "conv")
+
+
+def epochs_for(n_samples: int, batch_size: int, *, base: int, min_steps: int, cap: int) -> int:
+    """Epochs so that small data still gets ``min_steps`` updates: ``base`` on full MNIST.
+
+    The embedded 5,000-digit sample has a twelfth of the batches per epoch; without this an
+    autoencoder trained on it would stop long before it learns to draw digits.
+    """
+    steps_per_epoch = max(1, math.ceil(n_samples / batch_size))
+    return int(min(cap, max(base, math.ceil(min_steps / steps_per_epoch))))
+
+
+def dense_autoencoder(latent_dim: int = 16) -> tuple[Any, Any, Any]:
+    """A dense autoencoder 784 → 256 → latent → 256 → 784 (sigmoid), as (model, encoder, decoder).
+
+    Small on purpose: it trains on full MNIST in seconds on a laptop CPU and its decoder can be
+    run with plain numpy (see :mod:`manifoldviz.models.dense_runtime`).
+    """
+    keras = keras_module()
+    layers = keras.layers
+
+    encoder = keras.Sequential(
+        [
+            keras.Input((784,)),
+            layers.Dense(256, activation="relu"),
+            layers.Dense(latent_dim, activation="linear"),
+        ],
+        name="encoder",
+    )
+    decoder = keras.Sequential(
+        [
+            keras.Input((latent_dim,)),
+            layers.Dense(256, activation="relu"),
+            layers.Dense(784, activation="sigmoid"),
+        ],
+        name="decoder",
+    )
+    return _joined(encoder, decoder, (784,))
+
+
+def conv_autoencoder(latent_dim: int = 16) -> tuple[Any, Any, Any]:
+    """A small convolutional autoencoder on 28×28×1 images with a dense latent code."""
+    keras = keras_module()
+    layers = keras.layers
+
+    encoder = keras.Sequential(
+        [
+            keras.Input((784,)),
+            layers.Reshape((28, 28, 1)),
+            layers.Conv2D(16, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
+            layers.Flatten(),
+            layers.Dense(latent_dim, activation="linear"),
+        ],
+        name="encoder",
+    )
+    decoder = keras.Sequential(
+        [
+            keras.Input((latent_dim,)),
+            layers.Dense(7 * 7 * 32, activation="relu"),
+            layers.Reshape((7, 7, 32)),
+            layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+            layers.Flatten(),
+        ],
+        name="decoder",
+    )
+    return _joined(encoder, decoder, (784,))
+
+
+def _joined(encoder: Any, decoder: Any, input_shape: tuple[int, ...]) -> tuple[Any, Any, Any]:
+    keras = keras_module()
+
+    inputs = keras.Input(input_shape)
+    model = keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
+    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy")
+    return model, encoder, decoder
+
+
+def autoencoder(architecture: str, latent_dim: int) -> tuple[Any, Any, Any]:
+    """Build the named autoencoder architecture (``"dense"`` or ``"conv"``)."""
+    builders = {"dense": dense_autoencoder, "conv": conv_autoencoder}
+    return builders[architecture](latent_dim)
+
+
+def mlp_classifier(
+    input_dim: int = 784,
+    hidden: int = 512,
+    n_classes: int = 10,
+    *,
+    n_layers: int = 1,
+    learning_rate: float = 1e-3,
+) -> Any:
+    """The chapter's MLP: Dense(512, relu) → Dense(10, softmax), rmsprop, sparse crossentropy.
+
+    ``n_layers`` stacks more hidden layers of the same width (a model that overfits quickly).
+    Compiled with XLA, which the chapter's listing does not use (see BENCHMARKS.md).
+    """
+    keras = keras_module()
+    layers = keras.layers
+    hidden_layers = [layers.Dense(hidden, activation="relu") for _ in range(n_layers)]
+    model = keras.Sequential(
+        [keras.Input((input_dim,)), *hidden_layers, layers.Dense(n_classes, activation="softmax")],
+        name="mlp",
+    )
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate),  # 1e-3: Keras's "rmsprop"
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=True,
+    )
+    return model
+
+
+def chapter_mlp(
+    input_dim: int,
+    seed: int,
+    *,
+    hidden: int = 512,
+    layers: int = 1,
+    learning_rate: float = 1e-3,
+    n_classes: int = 10,
+) -> Any:
+    """The chapter's model (Dense(512, relu) → Dense(10, softmax), rmsprop), freshly seeded."""
+    from manifoldviz.seeding import seed_everything
+
+    seed_everything(seed)
+    return mlp_classifier(
+        input_dim=input_dim,
+        hidden=hidden,
+        n_classes=n_classes,
+        n_layers=layers,
+        learning_rate=learning_rate,
+    )

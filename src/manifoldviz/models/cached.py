@@ -1,0 +1,217 @@
+"""Trained autoencoders and classifiers, from the model store or trained once and cached.
+
+Dense models are also saved as plain weight arrays and run with numpy when loaded from the
+cache (:mod:`manifoldviz.models.dense_runtime`), so a warm ``interpolate`` never imports
+TensorFlow. Convolutional models load through Keras with ``safe_mode=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from manifoldviz.arrays import FloatArray
+from manifoldviz.data.sources import MnistData
+from manifoldviz.data.transforms import flatten_scaled
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.models.architectures import ARCHITECTURES
+from manifoldviz.models.dense_runtime import DenseStack, KerasNet
+from manifoldviz.progress import Progress
+from manifoldviz.store import Entry, Store
+from manifoldviz.training.loop import plain_history, progress_callback
+
+
+@dataclass(frozen=True)
+class AutoencoderSpec:
+    """What determines a trained autoencoder (besides data and seed)."""
+
+    architecture: str = "dense"
+    latent_dim: int = 16
+    n_epochs: int | None = None  # None: 9 on full MNIST, more on small data (see epochs_for)
+    batch_size: int = 256
+
+    def __post_init__(self) -> None:
+        if self.architecture not in ARCHITECTURES:
+            raise InvalidInputError(
+                f"unknown model {self.architecture!r}; choose from {', '.join(ARCHITECTURES)}",
+                param="model",
+            )
+        if not 1 <= self.latent_dim <= 784:
+            raise InvalidInputError(
+                f"latent size must be 1-784, got {self.latent_dim}", param="latent_dim"
+            )
+
+
+@dataclass(frozen=True)
+class ClassifierSpec:
+    """The chapter's MLP classifier settings."""
+
+    hidden: int = 512
+    n_epochs: int | None = None  # None: the chapter's 5 on full MNIST, more on small data
+    batch_size: int = 128
+
+
+@dataclass(frozen=True)
+class TrainedAutoencoder:
+    """An autoencoder ready for inference on flattened [0, 1] images."""
+
+    encode: Callable[[FloatArray], FloatArray]
+    decode: Callable[[FloatArray], FloatArray]
+    spec: AutoencoderSpec
+    info: dict[str, Any]
+
+    def reconstruct(self, x_flat: FloatArray) -> FloatArray:
+        return self.decode(self.encode(x_flat))
+
+
+@dataclass(frozen=True)
+class TrainedClassifier:
+    """The chapter's MLP ready for inference: ``predict_proba`` gives (N, 10) probabilities."""
+
+    predict_proba: Callable[[FloatArray], FloatArray]
+    spec: ClassifierSpec
+    info: dict[str, Any]
+
+
+def _entry_spec(spec: Any, data: MnistData, seed: int) -> dict[str, Any]:
+    return {**asdict(spec), "data": data.fingerprint(), "seed": seed}
+
+
+def _cached(
+    store: Store,
+    kind: str,
+    spec: dict[str, Any],
+    train: Callable[[Path], dict[str, Any]],
+    progress: Progress | None,
+) -> Entry:
+    trained: list[bool] = []
+
+    def build(folder: Path) -> dict[str, Any]:
+        trained.append(True)
+        return train(folder)
+
+    entry = store.get_or_build(kind, spec, build)
+    if progress and not trained:
+        progress(f"{kind}: loaded from cache ({entry.path.name})")
+    return entry
+
+
+def autoencoder(
+    data: MnistData,
+    spec: AutoencoderSpec | None = None,
+    *,
+    seed: int = 0,
+    store: Store | None = None,
+    progress: Progress | None = None,
+) -> TrainedAutoencoder:
+    """The autoencoder for ``spec`` trained on ``data``: from the cache, or trained and cached."""
+    spec = spec or AutoencoderSpec()
+    store = store or Store()
+    kind = f"autoencoder-{spec.architecture}"
+    entry = _cached(
+        store,
+        kind,
+        _entry_spec(spec, data, seed),
+        lambda folder: _train_autoencoder(folder, data, spec, seed, progress),
+        progress,
+    )
+    encode, decode = _load_pair(entry, spec.architecture)
+    return TrainedAutoencoder(encode, decode, spec, entry.info)
+
+
+def _load_pair(entry: Entry, architecture: str) -> tuple[Any, Any]:
+    if architecture == "dense":
+        return DenseStack.load(entry.file("encoder.npz")), DenseStack.load(
+            entry.file("decoder.npz")
+        )
+    return KerasNet(entry.file("encoder.keras")), KerasNet(entry.file("decoder.keras"))
+
+
+def _train_autoencoder(
+    folder: Path, data: MnistData, spec: AutoencoderSpec, seed: int, progress: Progress | None
+) -> dict[str, Any]:
+    from manifoldviz.models import architectures as models
+    from manifoldviz.seeding import seed_everything
+
+    seed_everything(seed)
+    model, encoder, decoder = models.autoencoder(spec.architecture, spec.latent_dim)
+    x_train, x_test = flatten_scaled(data.x_train), flatten_scaled(data.x_test)
+    label = f"autoencoder ({spec.architecture}, latent {spec.latent_dim})"
+    n_epochs = spec.n_epochs or models.epochs_for(
+        len(x_train), spec.batch_size, base=9, min_steps=2000, cap=60
+    )
+    history = model.fit(
+        x_train,
+        x_train,
+        epochs=n_epochs,
+        batch_size=spec.batch_size,
+        validation_data=(x_test, x_test),
+        verbose=0,
+        callbacks=[progress_callback(label, n_epochs, progress)],
+    )
+    test_loss = float(model.evaluate(x_test, x_test, verbose=0, batch_size=1024))
+    encoder.save(folder / "encoder.keras")
+    decoder.save(folder / "decoder.keras")
+    if spec.architecture == "dense":
+        DenseStack.from_keras(encoder).save(folder / "encoder.npz")
+        DenseStack.from_keras(decoder).save(folder / "decoder.npz")
+    if progress:
+        progress(f"{label}: test reconstruction loss {test_loss:.4f}")
+    return {"test_loss": test_loss, "n_epochs": n_epochs, "history": plain_history(history.history)}
+
+
+def classifier(
+    data: MnistData,
+    spec: ClassifierSpec | None = None,
+    *,
+    seed: int = 0,
+    store: Store | None = None,
+    progress: Progress | None = None,
+) -> TrainedClassifier:
+    """The chapter's MLP trained on ``data``: from the cache, or trained and cached."""
+    spec = spec or ClassifierSpec()
+    store = store or Store()
+    entry = _cached(
+        store,
+        "classifier-mlp",
+        _entry_spec(spec, data, seed),
+        lambda folder: _train_classifier(folder, data, spec, seed, progress),
+        progress,
+    )
+    return TrainedClassifier(DenseStack.load(entry.file("mlp.npz")), spec, entry.info)
+
+
+def _train_classifier(
+    folder: Path, data: MnistData, spec: ClassifierSpec, seed: int, progress: Progress | None
+) -> dict[str, Any]:
+    from manifoldviz.models import architectures as models
+    from manifoldviz.seeding import seed_everything
+
+    seed_everything(seed)
+    model = models.mlp_classifier(hidden=spec.hidden)
+    x_train, x_test = flatten_scaled(data.x_train), flatten_scaled(data.x_test)
+    n_epochs = spec.n_epochs or models.epochs_for(
+        len(x_train), spec.batch_size, base=5, min_steps=1000, cap=40
+    )
+    history = model.fit(
+        x_train,
+        data.y_train,
+        epochs=n_epochs,
+        batch_size=spec.batch_size,
+        validation_data=(x_test, data.y_test),
+        verbose=0,
+        callbacks=[progress_callback("classifier (MLP 512)", n_epochs, progress)],
+    )
+    test_loss, test_accuracy = model.evaluate(x_test, data.y_test, verbose=0, batch_size=1024)
+    model.save(folder / "mlp.keras")
+    DenseStack.from_keras(model).save(folder / "mlp.npz")
+    if progress:
+        progress(f"classifier (MLP 512): test accuracy {test_accuracy:.4f}")
+    return {
+        "test_loss": float(test_loss),
+        "test_accuracy": float(test_accuracy),
+        "n_epochs": n_epochs,
+        "history": plain_history(history.history),
+    }

@@ -1,0 +1,138 @@
+"""Run an experiment by name and write its results, figures and animations into a folder.
+
+For each experiment: ``results.json`` (every run's full Keras history, the settings, the data
+source and library versions), each figure as PNG and SVG (or PDF), and a looping GIF of the
+curves growing epoch by epoch.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from manifoldviz.atomic import write_json_atomic
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.experiments import EXPERIMENTS
+from manifoldviz.experiments.executor import Executor
+from manifoldviz.experiments.sweep import RESULTS, ExperimentResult, Settings
+from manifoldviz.figures import curves
+from manifoldviz.figures import protocols as figures
+from manifoldviz.figures.frames import write_animation
+from manifoldviz.progress import Progress
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a report: its file stem, drawing function and whether it animates."""
+
+    stem: str
+    draw: Callable[..., Any]
+    animated: bool = True
+    size: tuple[float, float] = (11, 6.5)
+
+
+def figures_for(result: ExperimentResult) -> list[Figure]:
+    """The figures an experiment's result is drawn as."""
+    if result.experiment == "noise-channels":
+        return [Figure("val_accuracy", curves.draw_noise_channels)]
+    if result.experiment == "validation":
+        return [
+            Figure("protocol_spread", figures.draw_protocol_spread, False),
+            Figure("fold_curves", figures.draw_fold_curves),
+            Figure("split_diagram", figures.draw_split_diagram, False, (12, 7)),
+        ]
+    if result.experiment == "baseline":
+        return [
+            Figure(
+                f"baselines_{task}",
+                functools.partial(figures.draw_baselines, task=task),
+                False,
+                (13, 6.5),
+            )
+            for task in ("balanced", "imbalanced")
+        ]
+    if result.experiment == "shuffled-labels":
+        shown = [Figure("memorisation", curves.draw_shuffled_curves)]
+        if len(result.conditions) > 1:
+            shown.append(Figure("label_noise_sweep", curves.draw_label_noise_sweep, False))
+        return shown
+    return [Figure("loss_curves", curves.draw_overfitting)]
+
+
+def _up_to_epoch(draw: Callable[..., Any], result: ExperimentResult) -> Callable[[Any, int], Any]:
+    """``draw(axes, result, upto)`` as the ``(axes, upto)`` function an animation renders."""
+    return lambda ax, upto: draw(ax, result, upto)
+
+
+def save_report(
+    result: ExperimentResult,
+    out_dir: str | os.PathLike[str],
+    *,
+    figure_format: str = "svg",
+) -> list[Path]:
+    """Write results.json, every figure as PNG plus ``figure_format``, and the GIFs."""
+    from manifoldviz.figures.style import on_new_axes, save_drawing
+
+    if figure_format not in ("svg", "pdf"):
+        raise InvalidInputError(
+            f"figure format must be svg or pdf, got {figure_format}", param="format"
+        )
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [write_json_atomic(folder / RESULTS, result.to_dict())]
+    if not result.runs:
+        return written  # every run failed: results.json says so, there is nothing to draw
+    n_epochs = len(result.runs[0].history["loss"])
+    for figure in figures_for(result):
+        written += save_drawing(
+            on_new_axes(figure.draw, result),
+            folder / figure.stem,
+            size=figure.size,
+            figure_format=figure_format,
+        )
+        if figure.animated:
+            frames = curves.render_frames(
+                _up_to_epoch(figure.draw, result), n_epochs, size=figure.size
+            )
+            durations = [350] * len(frames)
+            durations[-1] = 2500  # rest on the finished picture before looping
+            written.append(write_animation(folder / f"{figure.stem}.gif", frames, durations))
+    return written
+
+
+def run_experiment(
+    name: str,
+    settings: Settings,
+    out_dir: str | os.PathLike[str],
+    *,
+    figure_format: str = "svg",
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+) -> tuple[ExperimentResult, list[Path]]:
+    """Run experiment ``name`` with ``settings`` (resuming in ``out_dir``) and save its report."""
+    from manifoldviz.experiments import (
+        baselines,
+        noise_channels,
+        overfitting,
+        shuffled_labels,
+        validation,
+    )
+
+    modules = {
+        "noise-channels": noise_channels,
+        "shuffled-labels": shuffled_labels,
+        "overfitting": overfitting,
+        "validation": validation,
+        "baseline": baselines,
+    }
+    if name not in modules:
+        raise InvalidInputError(
+            f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}",
+            param="experiment",
+        )
+    result = modules[name].run(settings, out_dir=out_dir, progress=progress, executor=executor)
+    return result, save_report(result, out_dir, figure_format=figure_format)

@@ -1,0 +1,193 @@
+"""The interpolation as users hold it: the result of :func:`interpolate` and how it is saved.
+
+:class:`InterpolationResult` is the computed :class:`~manifoldviz.interpolation.morph.Morph` plus
+its outputs: the side-by-side GIF, the strip figure, the evidence plot, the metrics file, and an
+inline view in Jupyter.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import tempfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from manifoldviz.atomic import write_json_atomic
+from manifoldviz.data.sources import MnistData
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.figures.frames import Panel, compose_frame, sequence_with_holds, write_animation
+from manifoldviz.figures.interpolation import (
+    PATH_COLOURS,
+    PATH_LABELS,
+    draw_path_metric,
+    draw_strip,
+)
+from manifoldviz.figures.style import lecture_style, new_figure, save_figure
+from manifoldviz.interpolation.morph import PATH_NAMES, Morph, morph
+from manifoldviz.progress import Progress
+from manifoldviz.store import Store
+
+
+@dataclass(frozen=True)
+class InterpolationResult(Morph):
+    """Both interpolation paths, the per-frame evidence, and ways to save and show them.
+
+    ``pixel`` and ``latent`` are float32 arrays (n_steps, 28, 28) in [0, 1]; ``pixel`` starts
+    and ends exactly at the two endpoint images. ``evidence`` maps each path name to one
+    :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per frame.
+    """
+
+    def save_metrics(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_dict` as JSON, atomically."""
+        return write_json_atomic(path, self.to_dict())
+
+    def frames(self, *, scale: int = 8) -> list[npt.NDArray[np.uint8]]:
+        """One labelled RGB frame per step: pixel path left, latent path right."""
+        a, b = self.digits
+        out = []
+        for i, t in enumerate(self.t):
+            panels = [
+                Panel(
+                    image=getattr(self, name)[i],
+                    heading=PATH_LABELS[name],
+                    colour=PATH_COLOURS[name],
+                    caption=(
+                        f"looks like {self.evidence[name][i].predicted} "
+                        f"({self.evidence[name][i].confidence:.0%})",
+                        f"off-manifold {self.evidence[name][i].reconstruction_error:.3f}",
+                    ),
+                )
+                for name in PATH_NAMES
+            ]
+            out.append(compose_frame(panels, title=f"{a} → {b}    t = {t:.2f}", scale=scale))
+        return out
+
+    def save_gif(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        fps: float = 8,
+        scale: int = 8,
+        loop: int = 0,
+        bounce: bool = True,
+    ) -> Path:
+        """Write the side-by-side animation (.gif, or .mp4 with imageio-ffmpeg), atomically.
+
+        The ends are held briefly; ``bounce`` plays back to the start so the loop is seamless;
+        ``loop=0`` repeats forever.
+        """
+        if not 1 <= scale <= 32:
+            raise InvalidInputError(f"scale must be 1-32, got {scale}", param="scale")
+        if loop < 0:
+            raise InvalidInputError(f"loop must be 0 (forever) or more, got {loop}", param="loop")
+        frames = self.frames(scale=scale)
+        order, durations = sequence_with_holds(len(frames), fps=fps, bounce=bounce)
+        return write_animation(path, [frames[i] for i in order], durations, loop=loop)
+
+    def save_strip(self, path: str | os.PathLike[str]) -> Path:
+        """The static strip figure: both paths frame by frame, with the classifier's verdicts."""
+
+        a, b = self.digits
+        captions = {
+            name: [f"{e.predicted} {e.confidence:.0%}" for e in self.evidence[name]]
+            for name in PATH_NAMES
+        }
+        with lecture_style():
+            figure = new_figure(1.25 * len(self.t) + 1.5, 4.6)
+            draw_strip(
+                figure,
+                {"pixel": self.pixel, "latent": self.latent},
+                list(self.t),
+                captions,
+                title=f"Interpolating {a} → {b}: pixel space vs latent space",
+            )
+            return save_figure(figure, path)
+
+    def plot_evidence(self, path: str | os.PathLike[str]) -> Path:
+        """Per-frame evidence against t for both paths: which one stays on the manifold."""
+
+        panels = [
+            ("reconstruction_error", "autoencoder error", "Distance to learned manifold"),
+            ("nearest_distance", "L2 distance", "Distance to nearest training digit"),
+            ("confidence", "max probability", "Classifier confidence"),
+        ]
+        with lecture_style():
+            figure = new_figure(18, 5.5)
+            axes = figure.subplots(1, 3)
+            for ax, (key, ylabel, title) in zip(axes, panels, strict=True):
+                series = {n: [getattr(e, key) for e in self.evidence[n]] for n in PATH_NAMES}
+                draw_path_metric(ax, list(self.t), series, ylabel=ylabel, title=title)
+            a, b = self.digits
+            figure.suptitle(f"{a} → {b}: which path stays on the data manifold?")
+            return save_figure(figure, path)
+
+    def _repr_html_(self) -> str:
+        """Show the animation inline in Jupyter."""
+        with tempfile.TemporaryDirectory() as folder:
+            gif = self.save_gif(Path(folder) / "morph.gif", scale=5)
+            encoded = base64.b64encode(gif.read_bytes()).decode("ascii")
+        return (
+            f'<img src="data:image/gif;base64,{encoded}" alt="interpolation"/><p>{self.verdict}</p>'
+        )
+
+
+def interpolate(
+    a: int,
+    b: int,
+    *,
+    n_steps: int = 12,
+    seed: int = 0,
+    data: str | os.PathLike[str] | MnistData | None = None,
+    limit: int | None = None,
+    model: str = "dense",
+    latent_dim: int = 16,
+    path: str = "linear",
+    index_a: int | None = None,
+    index_b: int | None = None,
+    store: Store | None = None,
+    progress: Progress | None = None,
+) -> InterpolationResult:
+    """Interpolate from a test image of digit ``a`` to one of digit ``b``, both ways.
+
+    Parameters
+    ----------
+    a, b
+        The endpoint digits (0-9); may be equal (two different images of that digit).
+    n_steps
+        Frames on each path, endpoints included (2-200).
+    seed
+        Picks the endpoint images and seeds model training.
+    data, limit
+        The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
+    model, latent_dim
+        Autoencoder architecture (``"dense"`` or ``"conv"``) and latent size.
+    path
+        Latent-space path: ``"linear"`` or ``"slerp"``.
+    index_a, index_b
+        Exact test-set indices of the endpoint images instead of a seeded pick.
+
+    Examples
+    --------
+    >>> result = interpolate(3, 8, n_steps=10, data="sample")   # doctest: +SKIP
+    >>> result.save_gif("morph.gif")                             # doctest: +SKIP
+    """
+    computed = morph(
+        a,
+        b,
+        n_steps=n_steps,
+        seed=seed,
+        data=data,
+        limit=limit,
+        model=model,
+        latent_dim=latent_dim,
+        path=path,
+        index_a=index_a,
+        index_b=index_b,
+        store=store,
+        progress=progress,
+    )
+    return InterpolationResult(**{f.name: getattr(computed, f.name) for f in fields(Morph)})
