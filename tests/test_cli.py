@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from manifoldviz_cli.main import cli
 
@@ -138,7 +139,11 @@ def test_interpolate_end_to_end(tmp_path: Path) -> None:
     ]
     result = run(*args)
     assert result.exit_code == 0, result.output
-    assert all(p.stat().st_size > 0 for p in (out, strip, metrics, plot))
+    with Image.open(out) as gif:
+        assert gif.n_frames == 10 and gif.info["loop"] == 0  # 6 forward, 4 back
+    assert strip.read_bytes().startswith(b"%PDF-") and b"/Type /Page" in strip.read_bytes()
+    svg = plot.read_text()
+    assert svg.lstrip().startswith("<?xml") and svg.rstrip().endswith("</svg>")
     assert "latent path" in result.output and f"wrote {out}" in result.output
     recorded = json.loads(metrics.read_text())
     assert recorded["settings"]["data"]["source"] == "sample"
@@ -266,4 +271,8 @@ def test_manifold_end_to_end(tmp_path: Path) -> None:
         str(out),
     )
     assert result.exit_code == 0, result.output
-    assert "+784 noise channels" in result.output and (out / "variants.png").is_file()
+    assert "+784 noise channels" in result.output
+    recorded = json.loads((out / "results.json").read_text())
+    assert set(recorded["variants"]) == {"mnist", "zeros", "noise"}
+    with Image.open(out / "variants.png") as image:
+        assert image.size[0] > 800 and image.size[1] > 400

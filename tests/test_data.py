@@ -60,7 +60,7 @@ def test_no_network_falls_back_to_sample_with_a_notice(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(data_module.socket, "create_connection", no_network)
     notices: list[str] = []
-    mnist = load_mnist(notify=notices.append, limit=100)
+    mnist = load_mnist(progress=notices.append, limit=100)
     assert tried, "the download was not attempted"
     assert mnist.is_sample and len(notices) == 1 and "sample" in notices[0]
 
@@ -78,7 +78,8 @@ def test_sample_is_real_mnist_and_cached(tmp_path: Path) -> None:
     assert np.bincount(y_train).tolist() == [400] * 10
     assert x_train.dtype == np.uint8 and x_train.max() == 255
     cached = cache_root() / "data" / "mnist-sample-5k-v2.npz"
-    assert cached.is_file()
+    with np.load(cached, allow_pickle=False) as stored:
+        np.testing.assert_array_equal(stored["x_train"], x_train)
 
 
 def test_missing_path_is_an_input_error(tmp_path: Path, monkeypatch) -> None:
@@ -108,3 +109,10 @@ def test_unpacks_like_keras(tiny_mnist) -> None:
     (x_train, _y_train), (_x_test, y_test) = tiny_mnist
     assert x_train is tiny_mnist.x_train and y_test is tiny_mnist.y_test
     assert tiny_mnist.describe()["source"] == "sample"
+
+
+def test_the_old_notify_keyword_still_works_with_a_warning() -> None:
+    notices: list[str] = []
+    with pytest.warns(DeprecationWarning, match="progress"):
+        load_mnist(notify=notices.append, limit=100)
+    assert any("sample" in n for n in notices)

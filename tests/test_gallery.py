@@ -168,7 +168,12 @@ def test_page_loads_in_a_real_browser(quick_build: Path, tmp_path: Path) -> None
         capture_output=True,
         timeout=120,
     )
-    assert shot.is_file() and shot.stat().st_size > 10_000
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.size == (1300, 2400)
+        colours = image.convert("RGB").getcolors(1 << 20) or []
+    assert len(colours) > 100  # figures rendered, not an empty or error page
 
 
 @pytest.mark.slow
@@ -204,4 +209,9 @@ def test_script_runs_on_its_own(tmp_path: Path) -> None:
     standalone = tmp_path / script.name
     standalone.write_text(source)
     subprocess.run([sys.executable, str(standalone)], env=env, check=True, capture_output=True)
-    assert (tmp_path / script.stem / "fitmorph.png").is_file()
+    from PIL import Image
+
+    with Image.open(tmp_path / script.stem / "fitmorph.png") as image:
+        assert image.size[0] > 1500 and image.size[1] > 900  # the six-panel lecture figure
+    with Image.open(tmp_path / script.stem / "fitmorph.gif") as gif:
+        assert gif.n_frames > 2 and gif.info["loop"] == 0

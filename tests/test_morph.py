@@ -58,7 +58,13 @@ def test_strip_and_evidence_figures_are_byte_stable(result, tmp_path: Path) -> N
     for name in ("strip.svg", "strip.png"):
         first = result.save_strip(tmp_path / name).read_bytes()
         assert result.save_strip(tmp_path / name).read_bytes() == first
-    assert result.plot_evidence(tmp_path / "evidence.png").stat().st_size > 10_000
+    evidence = result.plot_evidence(tmp_path / "evidence.png").read_bytes()
+    assert result.plot_evidence(tmp_path / "evidence.png").read_bytes() == evidence
+    with Image.open(tmp_path / "evidence.png") as image:
+        width, height = image.size
+        colours = image.convert("RGB").getcolors(1 << 16) or []
+    assert width > 2 * height > 600  # three panels side by side, large enough to project
+    assert len(colours) > 50  # drawn lines and text, not a blank canvas
     assert b"Date" not in (tmp_path / "strip.svg").read_bytes()[:2000]
 
 

@@ -63,7 +63,7 @@ def test_failed_build_leaves_nothing(tmp_path: Path) -> None:
 )
 def test_damaged_entry_is_reported_and_rebuilt(tmp_path: Path, damage) -> None:
     notices: list[str] = []
-    store, calls = Store(tmp_path, notify=notices.append), []
+    store, calls = Store(tmp_path, progress=notices.append), []
     entry = store.get_or_build("toy", {"a": 1}, _builder(calls))
     damage(entry.path)
     rebuilt = store.get_or_build("toy", {"a": 1}, _builder(calls))

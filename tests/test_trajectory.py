@@ -140,7 +140,11 @@ def test_fitmorph_finds_a_robust_fit_before_overfitting(tmp_path: Path) -> None:
     assert result.epochs[0] == 0 and result.epochs[-1] == 300
     assert result.probabilities.shape == (len(result.epochs), 40, 40)
     assert 0 < result.robust < len(result.epochs)
-    assert result.test_accuracy["overfit_train"] >= result.test_accuracy["overfit"]
+    accuracy = result.test_accuracy
+    # The overfit model has memorised: a clear train-test gap...
+    assert accuracy["overfit_train"] - accuracy["overfit"] > 0.03
+    # ...and the robust snapshot generalizes at least as well (within noise on 200 points).
+    assert accuracy["robust"] >= accuracy["overfit"] - 0.02
 
 
 def test_snapshot_epochs_are_log_spaced() -> None:

@@ -22,7 +22,7 @@ def data(data: str | None, limit: int | None, seed: int, quiet: bool) -> None:
 
     from manifoldviz.data.sources import load_mnist
 
-    mnist = load_mnist(data, limit=limit, seed=seed, notify=progress_printer(quiet))
+    mnist = load_mnist(data, limit=limit, seed=seed, progress=progress_printer(quiet))
     click.echo(f"source: {mnist.source.kind} ({mnist.source.location})")
     for split, y in (("train", mnist.y_train), ("test", mnist.y_test)):
         counts = np.bincount(y, minlength=10)

@@ -11,8 +11,11 @@ import click
 
 from manifoldviz_cli.options import (
     data_options,
+    epochs_option,
     examples,
+    executor_options,
     figure_format_option,
+    out_dir_option,
     progress_printer,
     quiet_option,
 )
@@ -21,13 +24,7 @@ from manifoldviz_cli.options import (
 def _common(default_epochs: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Options every experiment shares, declared once."""
     options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
-        click.option(
-            "--out",
-            "out_dir",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Folder for results.json, figures and GIFs [default: results/EXPERIMENT].",
-        ),
+        out_dir_option(None, "results.json, figures and GIFs [default: results/EXPERIMENT]"),
         click.option(
             "--seeds",
             "n_seeds",
@@ -36,34 +33,9 @@ def _common(default_epochs: int) -> Callable[[Callable[..., Any]], Callable[...,
             show_default=True,
             help="Repeat each condition with this many seeds.",
         ),
-        click.option(
-            "--epochs",
-            "n_epochs",
-            type=click.IntRange(min=1),
-            default=default_epochs,
-            show_default=True,
-            help="Training epochs.",
-        ),
+        epochs_option(default_epochs),
         figure_format_option,
-        click.option(
-            "--executor",
-            type=click.Choice(["sequential", "processes", "ray"]),
-            default="sequential",
-            show_default=True,
-            help="Where runs go: this process, local worker processes, or Ray.",
-        ),
-        click.option(
-            "--workers",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Worker processes or Ray CPUs [default: all cores].",
-        ),
-        click.option(
-            "--address",
-            default=None,
-            metavar="HOST:PORT",
-            help="An existing Ray cluster (with --executor ray).",
-        ),
+        executor_options,
         data_options,
         quiet_option,
     ]

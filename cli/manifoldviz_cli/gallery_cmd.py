@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from manifoldviz_cli.options import examples, out_dir_option, progress_printer, quiet_option
+from manifoldviz_cli.options import (
+    examples,
+    out_dir_option,
+    progress_printer,
+    quiet_option,
+    seed_option,
+)
 
 
 @click.command(
@@ -26,13 +32,7 @@ from manifoldviz_cli.options import examples, out_dir_option, progress_printer, 
     metavar="NAME,...",
     help="Build only the scripts whose names contain one of these words.",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**32 - 1),
-    default=0,
-    show_default=True,
-    help="Seeds every figure; the same seed gives the same bytes.",
-)
+@seed_option("Seeds every figure; the same seed gives the same bytes.")
 @click.option(
     "--data",
     metavar="PATH|sample",

@@ -146,8 +146,7 @@ def interpolate(
     autoencoder's reconstruction error (distance to the learned manifold) and by its distance
     to the nearest training image. Models train once and are cached.
     """
-    from manifoldviz.figures.frames import check_animation_path
-    from manifoldviz.figures.style import check_figure_path
+    from manifoldviz.figures.output_paths import check_animation_path, check_figure_path
     from manifoldviz.reports.interpolation import interpolate as run_interpolation
 
     check_animation_path(out, param="out")
@@ -159,7 +158,7 @@ def interpolate(
     if plot is not None:
         check_figure_path(plot, param="plot")
     if metrics is not None:
-        from manifoldviz.figures.frames import check_output_path
+        from manifoldviz.figures.output_paths import check_output_path
 
         check_output_path(metrics, param="metrics")
 

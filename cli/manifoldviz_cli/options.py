@@ -9,13 +9,58 @@ import click
 
 F = Callable[..., Any]
 
-seed_option = click.option(
-    "--seed",
-    type=click.IntRange(0, 2**32 - 1),
-    default=0,
-    show_default=True,
-    help="Seeds Python, numpy and Keras; the same seed gives the same output.",
-)
+
+def seed_option(
+    help: str = "Seeds Python, numpy and Keras; the same seed gives the same output.",
+) -> Callable[[F], F]:
+    """--seed: a non-negative 32-bit integer, 0 by default."""
+    return click.option(
+        "--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help=help
+    )
+
+
+def epochs_option(default: int, help: str = "Training epochs.") -> Callable[[F], F]:
+    """--epochs N (at least 1), stored as ``n_epochs``."""
+    return click.option(
+        "--epochs",
+        "n_epochs",
+        type=click.IntRange(min=1),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def executor_options(func: F) -> F:
+    """--executor (the executor module's choices), --workers and --address."""
+    from manifoldviz.experiments.executor import EXECUTORS
+
+    options = [
+        click.option(
+            "--executor",
+            type=click.Choice(EXECUTORS),
+            default=EXECUTORS[0],
+            show_default=True,
+            help="Where runs go: this process, local worker processes, or Ray.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes or Ray CPUs [default: all cores].",
+        ),
+        click.option(
+            "--address",
+            default=None,
+            metavar="HOST:PORT",
+            help="An existing Ray cluster (with --executor ray).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 data_option = click.option(
     "--data",
     metavar="PATH|sample",
@@ -62,7 +107,7 @@ def out_dir_option(default: str | None, what: str) -> Callable[[F], F]:
 
 def data_options(func: F) -> F:
     """--data, --limit and --seed: where the digits come from and how they are picked."""
-    for option in (seed_option, limit_option, data_option):
+    for option in (seed_option(), limit_option, data_option):
         func = option(func)
     return func
 

@@ -8,11 +8,13 @@ import click
 
 from manifoldviz_cli.options import (
     data_options,
+    epochs_option,
     examples,
     figure_format_option,
     out_dir_option,
     progress_printer,
     quiet_option,
+    seed_option,
 )
 
 
@@ -38,14 +40,7 @@ def _folder(out_dir: Path) -> Path:
     help="The chapter's MLP or the dense autoencoder.",
 )
 @click.option("--layer", default=None, help="MLP: hidden (default) or output; autoencoder: latent.")
-@click.option(
-    "--epochs",
-    "n_epochs",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Training epochs.",
-)
+@epochs_option(10)
 @click.option(
     "--probe-size",
     type=click.IntRange(min=10),
@@ -119,14 +114,7 @@ def trajectory(
     )
 )
 @out_dir_option("results/fitmorph", "results.json, the six-panel figure and the GIF")
-@click.option(
-    "--epochs",
-    "n_epochs",
-    type=click.IntRange(min=1),
-    default=1500,
-    show_default=True,
-    help="Training epochs (full batch).",
-)
+@epochs_option(1500, "Training epochs (full batch).")
 @click.option(
     "--points",
     "n_points",
@@ -142,13 +130,7 @@ def trajectory(
     show_default=True,
     help="How noisy the two classes are.",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**32 - 1),
-    default=0,
-    show_default=True,
-    help="Seeds the data and the model.",
-)
+@seed_option("Seeds the data and the model.")
 @figure_format_option
 @quiet_option
 def fitmorph(

@@ -14,6 +14,17 @@ def seed_everything(seed: int, *, keras: bool = True) -> None:
     With ``keras=True`` TensorFlow is imported too. On a GPU its ops are made deterministic
     (GPU kernels are not by default); on a CPU they already are, and TensorFlow's determinism
     switch would also turn off XLA compilation, which the experiments rely on for speed.
+
+    Parameters
+    ----------
+    seed
+        Any non-negative integer; the same seed gives the same run.
+    keras
+        Also seed Keras and TensorFlow (imports TensorFlow).
+
+    Returns
+    -------
+    None
     """
     random.seed(seed)
     np.random.seed(seed % 2**32)

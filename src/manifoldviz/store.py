@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from manifoldviz.errors import CacheEntryError
+from manifoldviz.progress import Progress, progress_or_notify
 from manifoldviz.provenance import library_versions
 
 ENV_CACHE = "MANIFOLDVIZ_CACHE"
@@ -78,19 +79,49 @@ class Store:
     ----------
     root
         The cache folder.
-    notify
-        Receives one-line notices (a corrupt entry being rebuilt).
+    progress
+        Receives one-line notices (a corrupt entry being rebuilt). (``notify`` is its
+        deprecated old name.)
     """
 
-    def __init__(self, root: Path | None = None, *, notify: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        root: Path | None = None,
+        *,
+        progress: Progress | None = None,
+        notify: Progress | None = None,
+    ):
         self.root = Path(root) if root is not None else cache_root()
-        self.notify = notify or (lambda message: None)
+        self.notify = progress_or_notify(progress, notify) or (lambda message: None)
 
     def entry_path(self, kind: str, spec: Mapping[str, Any]) -> Path:
+        """Where the entry for ``spec`` lives (whether or not it exists yet).
+
+        Parameters
+        ----------
+        kind, spec
+            The entry's kind and what determines its contents.
+
+        Returns
+        -------
+        Path
+            ``root / "<kind>-<key>"``, the key a hash of kind, spec and library versions.
+        """
         return self.root / f"{kind}-{cache_key(kind, spec)}"
 
     def get(self, kind: str, spec: Mapping[str, Any]) -> Entry | None:
-        """The verified entry for ``spec``, or None (a damaged one is reported and removed)."""
+        """The verified entry for ``spec``, or None (a damaged one is reported and removed).
+
+        Parameters
+        ----------
+        kind, spec
+            The entry's kind (``"autoencoder-dense"``...) and what determines its contents.
+
+        Returns
+        -------
+        Entry or None
+            The entry, its files checked against the manifest; None when there is none.
+        """
         path = self.entry_path(kind, spec)
         if not path.exists():
             return None
@@ -106,6 +137,18 @@ class Store:
 
         ``build`` writes its files into the folder it is given and may return a JSON-able
         mapping stored as the manifest's ``info``. Only one process builds a given entry.
+
+        Parameters
+        ----------
+        kind, spec
+            The entry's kind and what determines its contents (hashed into its folder name).
+        build
+            ``build(folder) -> info``: writes the entry's files into ``folder``.
+
+        Returns
+        -------
+        Entry
+            The verified entry, built and published atomically if it was missing.
         """
         entry = self.get(kind, spec)
         if entry is not None:
@@ -140,7 +183,13 @@ class Store:
         return verify_entry(final)
 
     def entries(self) -> list[Entry | Path]:
-        """Every entry folder: an :class:`Entry` when it verifies, else its bare path."""
+        """Every entry folder: an :class:`Entry` when it verifies, else its bare path.
+
+        Returns
+        -------
+        list of Entry or Path
+            In name order; a bare path marks a damaged entry.
+        """
         if not self.root.is_dir():
             return []
         found: list[Entry | Path] = []
@@ -154,7 +203,13 @@ class Store:
         return found
 
     def clear(self) -> int:
-        """Remove every entry, leftover staging folder and lock; return how many entries went."""
+        """Remove every entry, leftover staging folder and lock.
+
+        Returns
+        -------
+        int
+            How many entries were removed.
+        """
         if not self.root.is_dir():
             return 0
         removed = 0

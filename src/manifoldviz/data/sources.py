@@ -13,7 +13,7 @@ import gzip
 import hashlib
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from manifoldviz.data.npz import Split, load_mnist_file, split_by_class
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
+from manifoldviz.progress import Progress, progress_or_notify
 
 ENV_DATA = "MANIFOLDVIZ_MNIST"
 #: Set to 1 to never try the network (tests and air-gapped machines).
@@ -44,6 +45,17 @@ class MnistData:
     """MNIST images (uint8, N×28×28) and labels (uint8), with where they came from.
 
     Unpacks like Keras's loader: ``(x_train, y_train), (x_test, y_test) = load_mnist()``.
+
+    Parameters
+    ----------
+    x_train, y_train, x_test, y_test
+        Images (uint8, N×28×28, 0-255) and labels (uint8, 0-9) of each split.
+    source
+        Where the arrays came from (kind and location), recorded in every results file.
+    limit
+        The per-split subset size asked for, if any.
+    notices
+        One-line notices about the source (for example that the small sample is in use).
     """
 
     x_train: npt.NDArray[np.uint8]
@@ -73,11 +85,23 @@ class MnistData:
         return digest.hexdigest()
 
     def fingerprint(self) -> str:
-        """A short hash of the exact arrays, used in cache keys (same data, same key)."""
+        """A short hash of the exact arrays, used in cache keys (same data, same key).
+
+        Returns
+        -------
+        str
+            24 hex digits (BLAKE2b of shapes and bytes), computed once per object.
+        """
         return self._fingerprint
 
     def describe(self) -> dict[str, object]:
-        """What a results file records about the data."""
+        """What a results file records about the data.
+
+        Returns
+        -------
+        dict
+            ``source``, ``location``, ``n_train``, ``n_test``, ``limit`` and ``fingerprint``.
+        """
         return {
             "source": self.source.kind,
             "location": self.source.location,
@@ -120,7 +144,8 @@ def load_mnist(
     limit: int | None = None,
     seed: int = 0,
     offline: bool | None = None,
-    notify: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+    notify: Progress | None = None,
 ) -> MnistData:
     """Load MNIST as uint8 and say which source was used.
 
@@ -134,13 +159,20 @@ def load_mnist(
         Seeds the choice of that subset.
     offline
         Never try the network (default: ``$MANIFOLDVIZ_OFFLINE``).
-    notify
-        Receives one-line notices, e.g. that the small sample is being used.
+    progress
+        Receives one-line notices, e.g. that the small sample is being used. (``notify`` is
+        its deprecated old name.)
+
+    Returns
+    -------
+    MnistData
+        The four arrays (uint8 images, labels), the source used and any notices.
 
     Examples
     --------
     >>> (x_train, y_train), (x_test, y_test) = load_mnist("sample", limit=500)
     """
+    progress = progress_or_notify(progress, notify)
     if limit is not None and limit < 10:
         raise InvalidInputError(
             f"limit must be at least 10 (one per digit), got {limit}", param="limit"
@@ -163,9 +195,9 @@ def load_mnist(
             keep_test = stratified_subset(y_test, limit, seed=seed + 1)
             x_train, y_train = x_train[keep_train], y_train[keep_train]
             x_test, y_test = x_test[keep_test], y_test[keep_test]
-        if notify:
+        if progress:
             for notice in notices:
-                notify(notice)
+                progress(notice)
         return MnistData(x_train, y_train, x_test, y_test, source, limit, tuple(notices))
     raise ManifoldvizError("no MNIST source could be loaded")  # the sample always loads
 

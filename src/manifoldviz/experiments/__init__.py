@@ -10,6 +10,7 @@
 - :mod:`~manifoldviz.experiments.fitmorph`: a 2-D toy from random through robust fit to overfit.
 - :mod:`~manifoldviz.experiments.sweep` and :mod:`~manifoldviz.experiments.executor`: the
   resumable sweep loop and where its runs execute.
-"""
 
-EXPERIMENTS = ("noise-channels", "shuffled-labels", "overfitting", "validation", "baseline")
+The registry of the chapter's experiments (name, module, figures) is
+:data:`manifoldviz.reports.experiments.EXPERIMENTS`.
+"""

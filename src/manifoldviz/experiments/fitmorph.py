@@ -9,6 +9,7 @@ with the lowest loss on a held-out set, the overfit one is the last.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ def two_noisy_classes(n: int, noise: float, *, seed: int) -> tuple[FloatArray, n
     return x.astype(np.float32), y.astype(np.int64)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FitMorphResult:
     """Decision-function snapshots on a grid, the data, and which snapshots tell the story."""
 
@@ -151,11 +152,14 @@ def run(config: FitMorphConfig | None = None, *, progress: Any = None) -> FitMor
         {k: v[:: max(1, len(v) // 200)] for k, v in history.items()},
         robust,
     )
-    result.test_accuracy = {
-        "overfit": accuracy(model, x_test, y_test),
-        "robust": float(np.mean((surface_at(result, robust, x_test) > 0.5) == y_test)),
-        "overfit_train": accuracy(model, x_train, y_train),
-    }
+    result = dataclasses.replace(
+        result,
+        test_accuracy={
+            "overfit": accuracy(model, x_test, y_test),
+            "robust": float(np.mean((surface_at(result, robust, x_test) > 0.5) == y_test)),
+            "overfit_train": accuracy(model, x_train, y_train),
+        },
+    )
     if progress:
         progress(
             f"robust fit at epoch {epochs[robust]}; test accuracy robust "

@@ -139,7 +139,7 @@ def run(
     """Estimate intrinsic dimensions for every variant and digit over seeded subsamples."""
     config = config or ManifoldConfig()
     if data is None:
-        data = load_mnist(config.data, limit=config.limit, seed=config.seed, notify=progress)
+        data = load_mnist(config.data, limit=config.limit, seed=config.seed, progress=progress)
     if config.subsample > len(data.y_train):
         raise InvalidInputError(
             f"subsample {config.subsample} exceeds the {len(data.y_train)} training images",

@@ -162,7 +162,9 @@ def sweep(
     """
     folder = check_out_dir(out_dir)
     if data is None:
-        data = load_mnist(settings.data, limit=settings.limit, seed=settings.seed, notify=progress)
+        data = load_mnist(
+            settings.data, limit=settings.limit, seed=settings.seed, progress=progress
+        )
     executor = executor or SequentialExecutor()
     in_process = isinstance(executor, SequentialExecutor)
     described = data.describe()

@@ -192,7 +192,7 @@ def run(
             "validation repeats protocols with --repeats, not --seeds", param="seeds"
         )
     if data is None:
-        data = load_mnist(config.data, limit=config.limit, seed=config.seed, notify=progress)
+        data = load_mnist(config.data, limit=config.limit, seed=config.seed, progress=progress)
     result = sweep(
         NAME,
         config,

@@ -6,6 +6,7 @@ each frame of the animation of the curves growing, with axes fixed to the full r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy.typing as npt
 
 from manifoldviz.experiments.overfitting import regions
 from manifoldviz.experiments.sweep import ExperimentResult
+from manifoldviz.figures.frames import rasterise
 from manifoldviz.figures.palette import OKABE_ITO
 
 Curves = npt.NDArray[np.float64]
@@ -204,18 +206,10 @@ def render_frames(
     max_frames: int = 40,
 ) -> list[npt.NDArray[np.uint8]]:
     """Render ``draw(ax, upto)`` for a growing number of epochs; return RGB frames."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from manifoldviz.figures.style import lecture_style, new_figure
-
     steps = sorted(set(np.linspace(1, n_epochs, min(n_epochs, max_frames)).round().astype(int)))
-    frames = []
-    with lecture_style():
-        for upto in steps:
-            figure = new_figure(*size)
-            figure.set_dpi(dpi)
-            canvas = FigureCanvasAgg(figure)
-            draw(figure.add_subplot(), int(upto))
-            canvas.draw()
-            frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
-    return frames
+    draws = [functools.partial(_draw_upto, draw, int(upto)) for upto in steps]
+    return rasterise(draws, size=size, dpi=dpi)
+
+
+def _draw_upto(draw: Callable[[Any, int], Any], upto: int, figure: Any) -> None:
+    draw(figure.add_subplot(), upto)

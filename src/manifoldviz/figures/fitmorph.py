@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-import numpy as np
-
 from manifoldviz.experiments.fitmorph import FitMorphResult
+from manifoldviz.figures.frames import rasterise
 from manifoldviz.figures.palette import OKABE_ITO
 
 CLASS_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"])
@@ -90,26 +90,22 @@ def draw_six_panels(figure: Any, result: FitMorphResult) -> Any:
 
 def animation_frames(result: FitMorphResult, *, dpi: int = 70) -> tuple[list, list[int]]:
     """One frame per snapshot: the boundary moving from random, through robust, to overfit."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from manifoldviz.figures.style import lecture_style, new_figure
+    def stage(index: int) -> str:
+        if index == result.robust:
+            return "robust fit"
+        return "overfitting" if index > result.robust else "fitting"
 
-    frames, durations = [], []
-    with lecture_style():
-        for index, epoch in enumerate(result.epochs):
-            figure = new_figure(7.5, 7.5)
-            figure.set_dpi(dpi)
-            canvas = FigureCanvasAgg(figure)
-            stage = (
-                "robust fit"
-                if index == result.robust
-                else "overfitting"
-                if index > result.robust
-                else "fitting"
-            )
-            draw_boundary(figure.add_subplot(), result, index, title=f"epoch {epoch}: {stage}")
-            canvas.draw()
-            frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
-            durations.append(1500 if index in (result.robust, len(result.epochs) - 1) else 150)
+    draws = [
+        functools.partial(_draw_snapshot, result, index, f"epoch {epoch}: {stage(index)}")
+        for index, epoch in enumerate(result.epochs)
+    ]
+    frames = rasterise(draws, size=(7.5, 7.5), dpi=dpi)
+    held = (result.robust, len(result.epochs) - 1)
+    durations = [1500 if index in held else 150 for index in range(len(frames))]
     durations[-1] = 2500
     return frames, durations
+
+
+def _draw_snapshot(result: FitMorphResult, index: int, title: str, figure: Any) -> None:
+    draw_boundary(figure.add_subplot(), result, index, title=title)

@@ -6,9 +6,8 @@ the tens of milliseconds and the bytes identical for identical input.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +19,7 @@ import numpy.typing as npt
 from manifoldviz.atomic import atomic_path
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.figures.palette import OKABE_ITO
-
-ANIMATION_SUFFIXES = (".gif", ".mp4")
+from manifoldviz.figures.style import lecture_style, new_figure
 
 
 @dataclass(frozen=True)
@@ -93,33 +91,26 @@ def compose_frame(panels: Sequence[Panel], *, title: str, scale: int) -> npt.NDA
     return np.asarray(canvas)
 
 
-def check_animation_path(path: str | os.PathLike[str], *, param: str = "out") -> Path:
-    """Reject an animation path we cannot write (unknown format, missing folder, a folder)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in ANIMATION_SUFFIXES:
-        raise InvalidInputError(
-            f"{path}: animations are written as {' or '.join(ANIMATION_SUFFIXES)}", param=param
-        )
-    if suffix == ".mp4" and importlib.util.find_spec("imageio_ffmpeg") is None:
-        raise InvalidInputError(
-            f"{path}: .mp4 needs imageio-ffmpeg (pip install imageio-ffmpeg)", param=param
-        )
-    check_output_path(path, param=param)
-    return path
+def rasterise(
+    draws: Iterable[Callable[[Any], Any]], *, size: tuple[float, float], dpi: int
+) -> list[npt.NDArray[np.uint8]]:
+    """Draw each ``draw(figure)`` on a new lecture-style figure and return its RGB pixels.
 
+    The one way a matplotlib drawing becomes an animation frame: every frame of a sequence has
+    the same size, so a GIF of them needs no resampling.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-def check_output_path(path: str | os.PathLike[str], *, param: str = "out") -> Path:
-    """An output file path must not be a folder and its folder must exist and be writable."""
-    path = Path(path)
-    if path.is_dir():
-        raise InvalidInputError(f"{path} is a folder; give a file name", param=param)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidInputError(f"folder {folder} does not exist", param=param)
-    if not os.access(folder, os.W_OK):
-        raise InvalidInputError(f"folder {folder} is not writable", param=param)
-    return path
+    frames = []
+    with lecture_style():
+        for draw in draws:
+            figure = new_figure(*size)
+            figure.set_dpi(dpi)
+            canvas = FigureCanvasAgg(figure)
+            draw(figure)
+            canvas.draw()
+            frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+    return frames
 
 
 def write_animation(

@@ -14,10 +14,8 @@ from typing import Any
 
 from manifoldviz.atomic import atomic_path
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.figures.frames import check_output_path
 from manifoldviz.figures.palette import OKABE_ITO
 
-FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 LECTURE_STYLE = {
     "font.size": 16,
     "axes.titlesize": 19,
@@ -57,16 +55,6 @@ def new_figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
-
-
-def check_figure_path(path: str | os.PathLike[str], *, param: str) -> Path:
-    """A figure path must end in .png, .svg or .pdf and be writable."""
-    path = Path(path)
-    if path.suffix.lower() not in FIGURE_SUFFIXES:
-        raise InvalidInputError(
-            f"{path}: figures are written as {', '.join(FIGURE_SUFFIXES)}", param=param
-        )
-    return check_output_path(path, param=param)
 
 
 def save_figure(figure: Any, path: str | os.PathLike[str]) -> Path:

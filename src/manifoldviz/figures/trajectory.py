@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
+from manifoldviz.figures.frames import rasterise
 from manifoldviz.figures.palette import OKABE_ITO
 from manifoldviz.trajectories.projection import tween
 from manifoldviz.trajectories.trajectory import TrajectoryResult
@@ -66,38 +68,31 @@ def _limits(frames: np.ndarray) -> tuple[tuple[float, float], tuple[float, float
 
 def animation_frames(result: TrajectoryResult, *, dpi: int = 70) -> tuple[list, list[int]]:
     """RGB frames of the probe digits moving (runs side by side, fixed axes) and durations."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from manifoldviz.figures.style import lecture_style, new_figure
-
     names = list(result.runs)
     times = [s["epoch"] for s in result.runs[names[0]].snapshots]
     n_between = int(result.settings["tween"])
     tweened = {n: tween(result.frames[n], times, n_between) for n in names}
     limits = {n: _limits(result.frames[n]) for n in names}
     n_frames = len(tweened[names[0]][0])
-    images, durations = [], []
-    with lecture_style():
-        for k in range(n_frames):
-            figure = new_figure(7 * len(names), 7.4)
-            figure.set_dpi(dpi)
-            canvas = FigureCanvasAgg(figure)
-            axes = figure.subplots(1, len(names), squeeze=False)[0]
-            snapshot_index = k // (n_between + 1)
-            for ax, name in zip(axes, names, strict=True):
-                points, epochs = tweened[name]
-                _scatter(ax, points[k], result.runs[name].labels, limits[name])
-                ax.set_title(_title(result, name, epochs[k], snapshot_index), fontsize=16)
-            axes[-1].legend(
-                title="digit",
-                loc="center left",
-                bbox_to_anchor=(1, 0.5),
-                markerscale=3,
-                frameon=False,
-            )
-            canvas.draw()
-            images.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
-            durations.append(120)
+
+    def draw(k: int, figure: Any) -> None:
+        axes = figure.subplots(1, len(names), squeeze=False)[0]
+        snapshot_index = k // (n_between + 1)
+        for ax, name in zip(axes, names, strict=True):
+            points, epochs = tweened[name]
+            _scatter(ax, points[k], result.runs[name].labels, limits[name])
+            ax.set_title(_title(result, name, epochs[k], snapshot_index), fontsize=16)
+        axes[-1].legend(
+            title="digit",
+            loc="center left",
+            bbox_to_anchor=(1, 0.5),
+            markerscale=3,
+            frameon=False,
+        )
+
+    draws = [functools.partial(draw, k) for k in range(n_frames)]
+    images = rasterise(draws, size=(7 * len(names), 7.4), dpi=dpi)
+    durations = [120] * len(images)
     durations[-1] = 2500
     return images, durations
 

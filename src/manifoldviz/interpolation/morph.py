@@ -51,7 +51,13 @@ class Morph:
         return int(self.settings["digit_a"]), int(self.settings["digit_b"])
 
     def table(self) -> str:
-        """A short text table of the per-frame evidence for both paths."""
+        """A short text table of the per-frame evidence for both paths.
+
+        Returns
+        -------
+        str
+            One header line, a rule, and one line per frame.
+        """
         header = (
             f"{'t':>5} | {'pixel: pred  conf  recon  nearest':<34}"
             "| latent: pred  conf  recon  nearest"
@@ -66,7 +72,13 @@ class Morph:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything a results file needs: settings, per-frame evidence, summary, verdict."""
+        """Everything a results file needs: settings, per-frame evidence, summary, verdict.
+
+        Returns
+        -------
+        dict
+            JSON-able: ``settings``, ``evidence`` (per path, per frame), ``summary``, ``verdict``.
+        """
         return {
             "settings": self.settings,
             "evidence": {k: evidence.as_records(v) for k, v in self.evidence.items()},
@@ -160,10 +172,10 @@ def morph(
     latent_path = paths.latent_path_fn(path)
     ae_spec = AutoencoderSpec(architecture=model, latent_dim=latent_dim)
     if not isinstance(data, MnistData):
-        data = load_mnist(data, limit=limit, seed=seed, notify=progress)
+        data = load_mnist(data, limit=limit, seed=seed, progress=progress)
     i_a, i_b = pick_endpoints(data.y_test, a, b, seed=seed, index_a=index_a, index_b=index_b)
 
-    store = store or Store(notify=progress)
+    store = store or Store(progress=progress)
     ae = autoencoder(data, ae_spec, seed=seed, store=store, progress=progress)
     mlp = classifier(data, ClassifierSpec(), seed=seed, store=store, progress=progress)
 

@@ -12,11 +12,18 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from manifoldviz.atomic import write_json_atomic
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.experiments import EXPERIMENTS
+from manifoldviz.experiments import (
+    baselines,
+    noise_channels,
+    overfitting,
+    shuffled_labels,
+    validation,
+)
 from manifoldviz.experiments.executor import Executor
 from manifoldviz.experiments.sweep import RESULTS, ExperimentResult, Settings
 from manifoldviz.figures import curves
@@ -35,32 +42,84 @@ class Figure:
     size: tuple[float, float] = (11, 6.5)
 
 
+def _noise_channels_figures(result: ExperimentResult) -> list[Figure]:
+    return [Figure("val_accuracy", curves.draw_noise_channels)]
+
+
+def _shuffled_labels_figures(result: ExperimentResult) -> list[Figure]:
+    shown = [Figure("memorisation", curves.draw_shuffled_curves)]
+    if len(result.conditions) > 1:
+        shown.append(Figure("label_noise_sweep", curves.draw_label_noise_sweep, False))
+    return shown
+
+
+def _overfitting_figures(result: ExperimentResult) -> list[Figure]:
+    return [Figure("loss_curves", curves.draw_overfitting)]
+
+
+def _validation_figures(result: ExperimentResult) -> list[Figure]:
+    return [
+        Figure("protocol_spread", figures.draw_protocol_spread, False),
+        Figure("fold_curves", figures.draw_fold_curves),
+        Figure("split_diagram", figures.draw_split_diagram, False, (12, 7)),
+    ]
+
+
+def _baseline_figures(result: ExperimentResult) -> list[Figure]:
+    return [
+        Figure(
+            f"baselines_{task}",
+            functools.partial(figures.draw_baselines, task=task),
+            False,
+            (13, 6.5),
+        )
+        for task in ("balanced", "imbalanced")
+    ]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One chapter experiment: the module that runs it and the figures its result is drawn as.
+
+    ``module`` holds ``run(config, *, out_dir, data, progress, executor)`` and the config class.
+    """
+
+    name: str
+    module: ModuleType
+    figures: Callable[[ExperimentResult], list[Figure]]
+
+    def run(self, settings: Settings, **kwargs: Any) -> ExperimentResult:
+        """Run the experiment with ``settings`` (its config) and the sweep's keyword arguments."""
+        result: ExperimentResult = self.module.run(settings, **kwargs)
+        return result
+
+
+#: The one registry of the chapter's experiments: adding an experiment is one entry here.
+EXPERIMENTS: dict[str, Experiment] = {
+    e.name: e
+    for e in (
+        Experiment("noise-channels", noise_channels, _noise_channels_figures),
+        Experiment("shuffled-labels", shuffled_labels, _shuffled_labels_figures),
+        Experiment("overfitting", overfitting, _overfitting_figures),
+        Experiment("validation", validation, _validation_figures),
+        Experiment("baseline", baselines, _baseline_figures),
+    )
+}
+
+
+def experiment(name: str) -> Experiment:
+    """The registered experiment called ``name``; an unknown name is the caller's error."""
+    if name not in EXPERIMENTS:
+        raise InvalidInputError(
+            f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}",
+            param="experiment",
+        )
+    return EXPERIMENTS[name]
+
+
 def figures_for(result: ExperimentResult) -> list[Figure]:
     """The figures an experiment's result is drawn as."""
-    if result.experiment == "noise-channels":
-        return [Figure("val_accuracy", curves.draw_noise_channels)]
-    if result.experiment == "validation":
-        return [
-            Figure("protocol_spread", figures.draw_protocol_spread, False),
-            Figure("fold_curves", figures.draw_fold_curves),
-            Figure("split_diagram", figures.draw_split_diagram, False, (12, 7)),
-        ]
-    if result.experiment == "baseline":
-        return [
-            Figure(
-                f"baselines_{task}",
-                functools.partial(figures.draw_baselines, task=task),
-                False,
-                (13, 6.5),
-            )
-            for task in ("balanced", "imbalanced")
-        ]
-    if result.experiment == "shuffled-labels":
-        shown = [Figure("memorisation", curves.draw_shuffled_curves)]
-        if len(result.conditions) > 1:
-            shown.append(Figure("label_noise_sweep", curves.draw_label_noise_sweep, False))
-        return shown
-    return [Figure("loss_curves", curves.draw_overfitting)]
+    return experiment(result.experiment).figures(result)
 
 
 def _up_to_epoch(draw: Callable[..., Any], result: ExperimentResult) -> Callable[[Any, int], Any]:
@@ -114,25 +173,5 @@ def run_experiment(
     executor: Executor | None = None,
 ) -> tuple[ExperimentResult, list[Path]]:
     """Run experiment ``name`` with ``settings`` (resuming in ``out_dir``) and save its report."""
-    from manifoldviz.experiments import (
-        baselines,
-        noise_channels,
-        overfitting,
-        shuffled_labels,
-        validation,
-    )
-
-    modules = {
-        "noise-channels": noise_channels,
-        "shuffled-labels": shuffled_labels,
-        "overfitting": overfitting,
-        "validation": validation,
-        "baseline": baselines,
-    }
-    if name not in modules:
-        raise InvalidInputError(
-            f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}",
-            param="experiment",
-        )
-    result = modules[name].run(settings, out_dir=out_dir, progress=progress, executor=executor)
+    result = experiment(name).run(settings, out_dir=out_dir, progress=progress, executor=executor)
     return result, save_report(result, out_dir, figure_format=figure_format)

@@ -39,14 +39,47 @@ class InterpolationResult(Morph):
     ``pixel`` and ``latent`` are float32 arrays (n_steps, 28, 28) in [0, 1]; ``pixel`` starts
     and ends exactly at the two endpoint images. ``evidence`` maps each path name to one
     :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per frame.
+
+    Parameters
+    ----------
+    pixel, latent
+        The two paths' frames, (n_steps, 28, 28) float32 in [0, 1].
+    t
+        The interpolation parameter of each frame, 0 to 1.
+    evidence, summary, verdict
+        Per-frame measures of both paths, their per-path summary and the printed verdict.
+    settings
+        What produced the result: digits, indices, seeds, models, data source.
     """
 
     def save_metrics(self, path: str | os.PathLike[str]) -> Path:
-        """Write :meth:`to_dict` as JSON, atomically."""
+        """Write :meth:`to_dict` as JSON, atomically.
+
+        Parameters
+        ----------
+        path
+            The .json file to write (replaced whole, never half-written).
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
         return write_json_atomic(path, self.to_dict())
 
     def frames(self, *, scale: int = 8) -> list[npt.NDArray[np.uint8]]:
-        """One labelled RGB frame per step: pixel path left, latent path right."""
+        """One labelled RGB frame per step: pixel path left, latent path right.
+
+        Parameters
+        ----------
+        scale
+            Screen pixels per MNIST pixel.
+
+        Returns
+        -------
+        list of ndarray
+            One (height, width, 3) uint8 image per step.
+        """
         a, b = self.digits
         out = []
         for i, t in enumerate(self.t):
@@ -77,8 +110,25 @@ class InterpolationResult(Morph):
     ) -> Path:
         """Write the side-by-side animation (.gif, or .mp4 with imageio-ffmpeg), atomically.
 
-        The ends are held briefly; ``bounce`` plays back to the start so the loop is seamless;
-        ``loop=0`` repeats forever.
+        The ends are held briefly; ``bounce`` plays back to the start so the loop is seamless.
+
+        Parameters
+        ----------
+        path
+            A .gif (or .mp4) file; replaced atomically.
+        fps
+            Frames per second between the held ends.
+        scale
+            Screen pixels per MNIST pixel (1-32).
+        loop
+            0 repeats forever; N plays N times.
+        bounce
+            Play back to the start after reaching the end.
+
+        Returns
+        -------
+        Path
+            ``path``.
         """
         if not 1 <= scale <= 32:
             raise InvalidInputError(f"scale must be 1-32, got {scale}", param="scale")
@@ -89,8 +139,18 @@ class InterpolationResult(Morph):
         return write_animation(path, [frames[i] for i in order], durations, loop=loop)
 
     def save_strip(self, path: str | os.PathLike[str]) -> Path:
-        """The static strip figure: both paths frame by frame, with the classifier's verdicts."""
+        """The static strip figure: both paths frame by frame, with the classifier's verdicts.
 
+        Parameters
+        ----------
+        path
+            A .png, .svg or .pdf file; the format follows the suffix.
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
         a, b = self.digits
         captions = {
             name: [f"{e.predicted} {e.confidence:.0%}" for e in self.evidence[name]]
@@ -108,8 +168,18 @@ class InterpolationResult(Morph):
             return save_figure(figure, path)
 
     def plot_evidence(self, path: str | os.PathLike[str]) -> Path:
-        """Per-frame evidence against t for both paths: which one stays on the manifold."""
+        """Per-frame evidence against t for both paths: which one stays on the manifold.
 
+        Parameters
+        ----------
+        path
+            A .png, .svg or .pdf file; the format follows the suffix.
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
         panels = [
             ("reconstruction_error", "autoencoder error", "Distance to learned manifold"),
             ("nearest_distance", "L2 distance", "Distance to nearest training digit"),
@@ -169,6 +239,16 @@ def interpolate(
         Latent-space path: ``"linear"`` or ``"slerp"``.
     index_a, index_b
         Exact test-set indices of the endpoint images instead of a seeded pick.
+
+    store
+        The model cache (default: the per-user cache, or ``$MANIFOLDVIZ_CACHE``).
+    progress
+        Receives one line per step of long work (loading, training epochs).
+
+    Returns
+    -------
+    InterpolationResult
+        Both paths, their per-frame evidence and verdict, with methods to save and show them.
 
     Examples
     --------

@@ -81,7 +81,7 @@ class TrajectoryConfig:
         return self.layer or LAYERS[self.model][0]
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrajectoryResult:
     """Recorded runs ("true", and "shuffled" with ``compare``), their aligned 2-D projections
     and the weight-space view of each."""
