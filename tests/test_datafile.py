@@ -152,3 +152,27 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         load_mnist_file(tmp_path / "nope.npz")
     with pytest.raises(DataFileError, match="folder"):
         load_mnist_file(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "{'descr': '|u1', 'fortran_order': False, 'shape': (3, 28, 28, }",  # numpy: TokenError
+        "{'descr': '|u1', 'fortran_order': False, 'shape': (3, 28, 28), ",
+        "{'descr': '|u1', 'fortran_order': False, 'shape': (-3, 28, 28), }",
+        "{'descr': '|u1', 'fortran_order': False, 'shape': __import__('os'), }",
+        "{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (3,), }",
+    ],
+    ids=["unclosed", "no-brace", "negative", "code", "structured"],
+)
+def test_malformed_header_is_one_data_error(tmp_path: Path, header: str) -> None:
+    path = _zip(tmp_path / "bad.npz", {"x_train.npy": _npy_bytes(header, b"\0" * 2352)})
+    with pytest.raises(DataFileError) as info:
+        read_npz_arrays(path)
+    assert str(info.value).startswith(f"{path}: 'x_train': ") and "\n" not in str(info.value)
+
+
+def test_x_y_file_too_small_to_split_is_refused(write_npz) -> None:
+    arrays = _good(10)  # one image per digit: a sixth of each class rounds to none
+    with pytest.raises(DataFileError, match="too few images per digit"):
+        load_mnist_file(write_npz(x=arrays["x_train"], y=arrays["y_train"]))

@@ -1,18 +1,27 @@
 """Read a user's MNIST-like ``.npz`` safely: check the zip and each array header before reading.
 
 ``np.load`` trusts the file: a hostile header can ask for terabytes, an object array can carry a
-pickle, a member name can point outside the archive. Here every member is vetted from its header
-first (name, dtype, shape, declared size against the bytes actually stored) and only then read,
-with pickles refused. Then the content is checked the way the rest of the library needs it:
-images (N, 28, 28) in [0, 255], labels integers 0-9, lengths that match.
+pickle, a member name can point outside the archive, and a malformed header dict makes numpy's own
+parser raise whatever Python's tokenizer raises. Here the ``.npy`` header is parsed by a small
+strict grammar of our own (a dict of three keys: a plain dtype string, a boolean and a tuple of
+non-negative integers), every member is vetted from its header first (name, dtype, shape, declared
+size against the bytes actually stored, limits on size and count) and only then read, in bounded
+chunks, with its CRC checked; pickles are never involved. Every way a file can be wrong ends in
+one :class:`~manifoldviz.errors.DataFileError` naming the file. Then the content is checked the way
+the rest of the library needs it: images (N, 28, 28) in [0, 255], labels integers 0-9, lengths that
+match.
 """
 
 from __future__ import annotations
 
+import lzma
 import os
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
@@ -21,9 +30,33 @@ from manifoldviz.errors import DataFileError
 
 #: Largest array we agree to allocate from a user file (a full MNIST float64 copy is ~0.4 GB).
 MAX_ARRAY_BYTES = 2 * 1024**3
-_SAFE_MEMBER = re.compile(r"^[A-Za-z0-9_]+\.npy$")
+#: Largest total of all arrays in one file.
+MAX_TOTAL_BYTES = 4 * 1024**3
+#: Most members one archive may hold (an MNIST file has four).
+MAX_MEMBERS = 64
+#: Longest ``.npy`` header we parse (numpy's own limit for untrusted files).
+MAX_HEADER_BYTES = 10_000
+_MAX_DIMS = 32
+_CHUNK = 1 << 20
+_MAGIC = b"\x93NUMPY"
+_SAFE_MEMBER = re.compile(r"[A-Za-z0-9_]{1,64}\.npy")
+_PLAIN_DTYPE = re.compile(r"[<>|=]?[biuf][1-9][0-9]?")
 _SPLIT_KEYS = ("x_train", "y_train", "x_test", "y_test")
 _PLAIN_KEYS = ("x", "y")
+# Everything the zip layer can raise on damaged bytes: a bad directory, a failed decompression,
+# an encrypted member, an unsupported compression method, offsets out of range.
+_ZIP_FAILURES = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    struct.error,
+    OverflowError,
+)
 
 Split = tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]
 
@@ -31,64 +64,291 @@ Split = tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]
 def read_npz_arrays(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     """Return every array of an ``.npz`` after vetting the archive and each header.
 
+    Parameters
+    ----------
+    path
+        The ``.npz`` file.
+
+    Returns
+    -------
+    dict
+        Member name (without ``.npy``) to array.
+
     Raises
     ------
     DataFileError
-        For anything that is not a plain, complete ``.npz`` of numeric arrays.
+        For anything that is not a plain, complete ``.npz`` of numeric arrays within the limits
+        (:data:`MAX_ARRAY_BYTES`, :data:`MAX_TOTAL_BYTES`, :data:`MAX_MEMBERS`).
     """
     path = Path(path)
+    if path.is_dir():
+        raise DataFileError(f"{path}: is a folder, not an .npz file")
+    if path.exists() and not path.is_file():
+        raise DataFileError(f"{path}: not a regular file")
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise DataFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataFileError(f"{path}: is a folder, not an .npz file") from None
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataFileError(f"{path}: not an .npz archive ({exc})") from None
+    except PermissionError:
+        raise DataFileError(f"{path}: not readable (permission denied)") from None
+    except _ZIP_FAILURES as exc:
+        raise DataFileError(f"{path}: not an .npz archive ({_brief(exc)})") from None
     arrays: dict[str, np.ndarray] = {}
+    total = 0
     with archive:
-        for info in archive.infolist():
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise DataFileError(
+                f"{path}: holds {len(members)} members, over the {MAX_MEMBERS} limit"
+            )
+        for info in members:
             name = info.filename
-            if not _SAFE_MEMBER.match(name):
+            if not _SAFE_MEMBER.fullmatch(name):
                 raise DataFileError(f"{path}: member {name!r} is not a plain array name")
             key = name[: -len(".npy")]
-            arrays[key] = _read_member(archive, info, f"{path}: {key!r}")
+            if key in arrays:
+                raise DataFileError(f"{path}: member {name!r} appears more than once")
+            array = _read_member(archive, info, f"{path}: {key!r}", budget=MAX_TOTAL_BYTES - total)
+            total += array.nbytes
+            arrays[key] = array
     return arrays
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> np.ndarray:
+class _HeaderError(Exception):
+    """A malformed ``.npy`` header (turned into a DataFileError naming the member)."""
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, *, budget: int
+) -> np.ndarray:
     try:
         with archive.open(info) as handle:
-            version = np.lib.format.read_magic(handle)
+            header_start = _read_exact(handle, 8, "magic")
+            if header_start[:6] != _MAGIC:
+                raise _HeaderError("not a .npy array (bad magic bytes)")
+            version = (header_start[6], header_start[7])
             if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
+                length_size, encoding = 2, "latin1"
             elif version in ((2, 0), (3, 0)):
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+                length_size, encoding = 4, "latin1" if version == (2, 0) else "utf-8"
             else:
-                raise DataFileError(f"{where}: unsupported .npy version {version}")
-            if dtype.hasobject or dtype.kind not in "biuf":
-                raise DataFileError(f"{where}: dtype {dtype} is not numeric (pickles are refused)")
-            n_items = int(np.prod(shape, dtype=object)) if shape else 1
-            n_bytes = n_items * dtype.itemsize
-            if n_bytes > MAX_ARRAY_BYTES:
+                raise _HeaderError(f"unsupported .npy version {version[0]}.{version[1]}")
+            header_length = int.from_bytes(_read_exact(handle, length_size, "header"), "little")
+            if header_length > MAX_HEADER_BYTES:
+                raise _HeaderError(
+                    f"header of {header_length} bytes, over the {MAX_HEADER_BYTES}-byte limit"
+                )
+            raw = _read_exact(handle, header_length, "header")
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise _HeaderError("header is not valid UTF-8") from None
+            shape, fortran, dtype = _parse_npy_header(text)
+            n_bytes = dtype.itemsize
+            for dim in shape:
+                n_bytes *= dim
+            if n_bytes > min(MAX_ARRAY_BYTES, budget):
+                limit = MAX_ARRAY_BYTES if n_bytes > MAX_ARRAY_BYTES else budget
                 raise DataFileError(
                     f"{where}: header declares shape {shape} ({n_bytes / 1024**3:.3g} GiB), "
-                    f"over the {MAX_ARRAY_BYTES // 1024**3} GiB limit"
+                    f"over the {limit / 1024**3:.3g} GiB limit"
                 )
-            if n_bytes > info.file_size:
+            stored = info.file_size - (8 + length_size + header_length)
+            if n_bytes > stored:
                 raise DataFileError(
                     f"{where}: truncated (header needs {n_bytes} bytes, member holds "
-                    f"{info.file_size})"
+                    f"{max(stored, 0)})"
                 )
-            data = handle.read(n_bytes)
-            if len(data) != n_bytes:
-                raise DataFileError(f"{where}: truncated ({len(data)} of {n_bytes} bytes)")
+            if n_bytes < stored:
+                raise DataFileError(
+                    f"{where}: {stored - n_bytes} bytes beyond what the header declares"
+                )
+            buffer = bytearray(n_bytes)
+            view = memoryview(buffer)
+            filled = 0
+            while filled < n_bytes:
+                chunk = handle.read(min(_CHUNK, n_bytes - filled))
+                if not chunk:
+                    raise DataFileError(f"{where}: truncated ({filled} of {n_bytes} bytes)")
+                view[filled : filled + len(chunk)] = chunk
+                filled += len(chunk)
+            # Reading to the end makes zipfile check the member's CRC: a flipped bit is caught.
+            if handle.read(1):
+                raise DataFileError(f"{where}: more bytes than the zip directory declares")
     except DataFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError) as exc:
-        raise DataFileError(f"{where}: unreadable ({exc})") from None
-    array = np.frombuffer(data, dtype=dtype)
-    return array.reshape(shape, order="F" if fortran else "C").copy()
+    except _UnsupportedDtype as exc:
+        raise DataFileError(f"{where}: {exc}") from None
+    except _HeaderError as exc:
+        raise DataFileError(f"{where}: malformed .npy header ({exc})") from None
+    except _ZIP_FAILURES as exc:
+        raise DataFileError(f"{where}: unreadable ({_brief(exc)})") from None
+    array = np.frombuffer(buffer, dtype=dtype)
+    return array.reshape(shape, order="F" if fortran else "C")
+
+
+def _read_exact(handle: IO[bytes], n: int, what: str) -> bytes:
+    data = handle.read(n)
+    if len(data) != n:
+        raise _HeaderError(f"member ends inside the {what}")
+    return data
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<punct>[{}():,\[\]])"
+    r"|'(?P<sq>[^'\\\n]*)'"
+    r'|"(?P<dq>[^"\\\n]*)"'
+    r"|(?P<int>-?[0-9]+)L?"
+    r"|(?P<name>[A-Za-z_]+))"
+)
+_HEADER_KEYS = ("descr", "fortran_order", "shape")
+Token = tuple[str, object]
+
+
+class _UnsupportedDtype(_HeaderError):
+    """A well-formed header whose dtype we do not read (objects, strings, structures...)."""
+
+
+def _parse_npy_header(text: str) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """Parse a ``.npy`` header dict by a strict grammar; return ``(shape, fortran_order, dtype)``.
+
+    Only what numpy writes for a plain numeric array is accepted: ``{'descr': '<f4',
+    'fortran_order': False, 'shape': (3, 28, 28), }`` with any spacing and key order (and the
+    ``3L`` sizes of Python 2 files). Nothing is evaluated, so no header can run code or exhaust
+    the parser; anything else raises ``_HeaderError`` with one line saying what.
+    """
+    fields = _HeaderParser(_tokenize(text)).parse_dict()
+    if sorted(fields) != sorted(_HEADER_KEYS):
+        raise _HeaderError(
+            f"keys {', '.join(sorted(fields)) or 'none'}; expected descr, fortran_order, shape"
+        )
+    descr, fortran, shape = fields["descr"], fields["fortran_order"], fields["shape"]
+    if isinstance(descr, list):
+        raise _UnsupportedDtype("dtype is structured, not numeric (pickles are refused)")
+    if not isinstance(descr, str):
+        raise _HeaderError(f"descr is {descr!r}, not a dtype string")
+    if not isinstance(fortran, bool):
+        raise _HeaderError(f"fortran_order is {fortran!r}, not True or False")
+    if not isinstance(shape, tuple) or not all(isinstance(size, int) for size in shape):
+        raise _HeaderError(f"shape is {str(shape)[:40]}, not a tuple of sizes")
+    if any(size < 0 for size in shape):
+        raise _HeaderError(f"shape {shape} has a negative size")
+    if len(shape) > _MAX_DIMS:
+        raise _HeaderError(f"shape has {len(shape)} dimensions, over the {_MAX_DIMS} limit")
+    return shape, fortran, _plain_dtype(descr)
+
+
+def _tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    position, end = 0, len(text.rstrip())
+    while position < end:
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise _HeaderError(f"unexpected character {text[position:].lstrip()[:1]!r}")
+        position = match.end()
+        if match["punct"] is not None:
+            tokens.append(("punct", match["punct"]))
+        elif match["sq"] is not None or match["dq"] is not None:
+            tokens.append(("str", match["sq"] if match["sq"] is not None else match["dq"]))
+        elif match["int"] is not None:
+            digits = match["int"]
+            if len(digits.lstrip("-")) > 20:
+                raise _HeaderError(f"the size {digits[:12]}... has too many digits")
+            tokens.append(("int", int(digits)))
+        else:
+            tokens.append(("name", match["name"]))
+    return tokens
+
+
+class _HeaderParser:
+    """Recursive descent over the tokens of one header: a flat dict of strings, booleans,
+    integers, tuples of integers, and lists (only so a structured dtype can be named as such).
+    Nesting is bounded: tuples and lists hold scalars or one more level of tuples."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.position = 0
+
+    def take(self) -> Token:
+        if self.position >= len(self.tokens):
+            raise _HeaderError("header dict ends early")
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def expect(self, punct: str) -> None:
+        kind, value = self.take()
+        if kind != "punct" or value != punct:
+            raise _HeaderError(f"expected {punct!r}, found {_show(kind, value)}")
+
+    def parse_dict(self) -> dict[str, object]:
+        self.expect("{")
+        fields: dict[str, object] = {}
+        while True:
+            kind, value = self.take()
+            if kind == "punct" and value == "}":
+                break
+            if kind != "str":
+                raise _HeaderError(f"expected a key, found {_show(kind, value)}")
+            key = str(value)
+            if key in fields:
+                raise _HeaderError(f"key {key!r} appears twice")
+            self.expect(":")
+            fields[key] = self.parse_value(depth=0)
+            kind, value = self.take()
+            if kind == "punct" and value == "}":
+                break
+            if kind != "punct" or value != ",":
+                raise _HeaderError(f"expected ',' or '}}', found {_show(kind, value)}")
+        if self.position != len(self.tokens):
+            raise _HeaderError("text after the header dict")
+        return fields
+
+    def parse_value(self, depth: int) -> object:
+        kind, value = self.take()
+        if kind in ("str", "int"):
+            return value
+        if kind == "name" and value in ("True", "False"):
+            return value == "True"
+        if kind == "punct" and value in ("(", "[") and depth < 2:
+            closing = ")" if value == "(" else "]"
+            items: list[object] = []
+            while True:
+                if self.peek() == ("punct", closing):
+                    self.position += 1
+                    break
+                items.append(self.parse_value(depth + 1))
+                if len(items) > _MAX_DIMS * 4:
+                    raise _HeaderError("a tuple or list in the header is too long")
+                kind, value = self.take()
+                if kind == "punct" and value == closing:
+                    break
+                if kind != "punct" or value != ",":
+                    raise _HeaderError(f"expected ',' or {closing!r}, found {_show(kind, value)}")
+            return tuple(items) if closing == ")" else items
+        raise _HeaderError(f"unexpected {_show(kind, value)}")
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+
+def _plain_dtype(descr: str) -> np.dtype:
+    if not _PLAIN_DTYPE.fullmatch(descr):
+        raise _UnsupportedDtype(f"dtype {descr[:40]!r} is not numeric (pickles are refused)")
+    try:
+        return np.dtype(descr)
+    except (TypeError, ValueError):
+        raise _UnsupportedDtype(f"dtype {descr!r} does not exist") from None
+
+
+def _show(kind: str, value: object) -> str:
+    return repr(value) if kind != "str" else f"the string {str(value)[:20]!r}"
+
+
+def _brief(exc: BaseException) -> str:
+    """One line, bounded: zip errors can quote whole byte strings."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def write_npz(
@@ -123,7 +383,13 @@ def load_mnist_file(path: str | os.PathLike[str]) -> tuple[Split, Split]:
         return train, test
     if all(key in arrays for key in _PLAIN_KEYS):
         x, y = _checked_pair(arrays, "x", "y", path)
-        return split_by_class(x, y, test_fraction=1 / 6)
+        train, test = split_by_class(x, y, test_fraction=1 / 6)
+        if len(test[1]) == 0:
+            raise DataFileError(
+                f"{path}: 'x' has too few images per digit ({len(y)} in all) to set a sixth "
+                "aside for testing; give x_train/x_test or more images"
+            )
+        return train, test
     raise DataFileError(
         f"{path}: needs keys x_train, y_train, x_test, y_test (or x, y); found "
         f"{', '.join(sorted(arrays)) or 'none'}"
@@ -156,16 +422,25 @@ def checked_images(x: np.ndarray, where: str) -> npt.NDArray[np.uint8]:
         return np.ascontiguousarray(x)
     if x.dtype.kind == "b":
         raise DataFileError(f"{where}: boolean images; expected uint8 or float")
-    values = x.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(values)):
-        raise DataFileError(f"{where}: contains NaN or infinite values")
-    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    # Converted a block of rows at a time, so a large float file never needs a float64 copy.
+    rows = max(1, _CHUNK // (784 * 8))
+    low, high = 0.0, 0.0
+    for start in range(0, len(x), rows):
+        block = x[start : start + rows]
+        if x.dtype.kind == "f" and not np.all(np.isfinite(block)):
+            raise DataFileError(f"{where}: contains NaN or infinite values")
+        low = min(low, float(block.min())) if start else float(block.min())
+        high = max(high, float(block.max())) if start else float(block.max())
     if low < 0 or high > 255:
         raise DataFileError(
             f"{where}: values span [{low:g}, {high:g}], expected [0, 1] or [0, 255]"
         )
     scale = 255.0 if high <= 1.0 and x.dtype.kind == "f" else 1.0
-    return np.rint(values * scale).astype(np.uint8)
+    out = np.empty(x.shape, dtype=np.uint8)
+    for start in range(0, len(x), rows):
+        block = x[start : start + rows].astype(np.float64)
+        out[start : start + rows] = np.rint(block * scale)
+    return out
 
 
 def checked_labels(y: np.ndarray, where: str) -> npt.NDArray[np.uint8]:
