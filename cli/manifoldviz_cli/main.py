@@ -89,6 +89,7 @@ def _register() -> None:
         cache_cmd,
         data_cmd,
         experiment_cmd,
+        explore_cmd,
         gallery_cmd,
         interpolate_cmd,
         manifold_cmd,
@@ -96,6 +97,7 @@ def _register() -> None:
     )
 
     cli.add_command(interpolate_cmd.interpolate)
+    cli.add_command(explore_cmd.explore)
     cli.add_command(experiment_cmd.experiment)
     cli.add_command(manifold_cmd.manifold)
     cli.add_command(trajectory_cmd.trajectory)

@@ -19,18 +19,22 @@ _EXPORTS = {
     "MnistData": "manifoldviz.data.sources",
     "interpolate": "manifoldviz.reports.interpolation",
     "InterpolationResult": "manifoldviz.reports.interpolation",
+    "explore": "manifoldviz.explore.page",
+    "ExplorePage": "manifoldviz.explore.page",
     "Store": "manifoldviz.store",
     "ManifoldvizError": "manifoldviz.errors",
     "InvalidInputError": "manifoldviz.errors",
     "seed_everything": "manifoldviz.seeding",
 }
 __all__ = [
+    "ExplorePage",
     "InterpolationResult",
     "InvalidInputError",
     "ManifoldvizError",
     "MnistData",
     "Store",
     "__version__",
+    "explore",
     "interpolate",
     "load_mnist",
     "seed_everything",
@@ -39,6 +43,7 @@ __all__ = [
 if TYPE_CHECKING:
     from manifoldviz.data.sources import MnistData, load_mnist
     from manifoldviz.errors import InvalidInputError, ManifoldvizError
+    from manifoldviz.explore.page import ExplorePage, explore
     from manifoldviz.reports.interpolation import InterpolationResult, interpolate
     from manifoldviz.seeding import seed_everything
     from manifoldviz.store import Store

@@ -1,0 +1,245 @@
+"""What the interpolation lab's page carries, decided and packed in pure functions.
+
+The page holds the models' weights, a palette of test digits, the map's digits and the map's
+projection. Arrays travel as base64 of zlib data (float32 split into byte planes first, which
+compresses better); the page inflates them with the browser's own ``DecompressionStream``.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from manifoldviz.arrays import FloatArray
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.models.dense_runtime import DenseStack
+from manifoldviz.seeding import rng
+
+PAGE_SUFFIXES = (".html", ".htm")
+
+
+def pack_array(array: npt.NDArray[Any]) -> dict[str, Any]:
+    """A float32 or uint8 array as ``{"dtype", "shape", "data"}`` for the page.
+
+    ``data`` is base64 of zlib-compressed bytes: uint8 as they are, float32 little-endian with
+    its four bytes split into planes (every first byte, then every second byte...).
+
+    Parameters
+    ----------
+    array
+        A float32 or uint8 array of any shape.
+
+    Returns
+    -------
+    dict
+        JSON-ready; :func:`unpack_array` and the page's ``unpackArray`` read it back exactly.
+    """
+    a = np.ascontiguousarray(array)
+    if a.dtype == np.float32:
+        raw = a.astype("<f4").view(np.uint8).reshape(-1, 4).T.tobytes()
+        dtype = "float32"
+    elif a.dtype == np.uint8:
+        raw = a.tobytes()
+        dtype = "uint8"
+    else:
+        raise TypeError(f"the page stores float32 or uint8 arrays, not {a.dtype}")
+    return {
+        "dtype": dtype,
+        "shape": list(a.shape),
+        "data": base64.b64encode(zlib.compress(raw, 6)).decode("ascii"),
+    }
+
+
+def unpack_array(packed: dict[str, Any]) -> npt.NDArray[Any]:
+    """The array :func:`pack_array` packed, bit for bit.
+
+    Parameters
+    ----------
+    packed
+        A dict from :func:`pack_array`.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 or uint8, in the packed shape.
+    """
+    raw = np.frombuffer(zlib.decompress(base64.b64decode(packed["data"])), np.uint8)
+    shape = tuple(packed["shape"])
+    if packed["dtype"] == "uint8":
+        return raw.reshape(shape)
+    planes = raw.reshape(4, -1).T.copy()
+    return planes.view("<f4").astype(np.float32).reshape(shape)
+
+
+def net_payload(net: DenseStack) -> dict[str, Any]:
+    """A dense stack for the page: its activations and its packed ``[W0, b0, W1, b1, ...]``.
+
+    Parameters
+    ----------
+    net
+        The cached model as numpy runs it.
+
+    Returns
+    -------
+    dict
+        ``{"activations": [...], "weights": [packed, ...]}``.
+    """
+    return {
+        "activations": list(net.activations),
+        "weights": [pack_array(np.asarray(w, np.float32)) for w in net.weights],
+    }
+
+
+@dataclass(frozen=True)
+class LatentProjection:
+    """A linear map from latent codes to the 2-D latent map: ``(z - mean) @ components.T``.
+
+    ``explained`` is the fraction of the codes' variance along each of the two axes.
+    """
+
+    mean: FloatArray
+    components: FloatArray
+    explained: FloatArray
+
+    def __call__(self, z: FloatArray) -> FloatArray:
+        """Map codes (N, latent) to points (N, 2), in float32."""
+        centred = np.asarray(z, np.float64) - self.mean.astype(np.float64)
+        return (centred @ self.components.astype(np.float64).T).astype(np.float32)
+
+
+def fit_projection(z: FloatArray) -> LatentProjection:
+    """The first two principal components of latent codes ``z`` (N, latent), signs fixed.
+
+    Each component's sign is chosen so its largest coefficient is positive, so the same codes
+    always give the same picture.
+
+    Parameters
+    ----------
+    z
+        Latent codes, at least two.
+
+    Returns
+    -------
+    LatentProjection
+        Mean, two unit components and their explained-variance fractions.
+    """
+    z64 = np.asarray(z, np.float64)
+    if z64.ndim != 2 or len(z64) < 2:
+        raise InvalidInputError("the latent map needs at least two codes", param="map_points")
+    mean = z64.mean(axis=0)
+    _, singular, vt = np.linalg.svd(z64 - mean, full_matrices=False)
+    components = vt[:2] if len(vt) >= 2 else np.vstack([vt, np.zeros_like(vt)])
+    signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
+    components = components * np.where(signs == 0, 1, signs)[:, None]
+    variance = singular**2
+    explained = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
+    return LatentProjection(
+        mean=mean.astype(np.float32),
+        components=components.astype(np.float32),
+        explained=np.pad(explained, (0, 2 - len(explained))).astype(np.float32),
+    )
+
+
+def pick_palette(
+    y: npt.NDArray[np.integer], a: int, b: int, *, per_class: int, seed: int
+) -> tuple[npt.NDArray[np.int64], tuple[int, int]]:
+    """Test digits to offer as endpoints: up to ``per_class`` of each class, seeded.
+
+    Parameters
+    ----------
+    y
+        Test labels.
+    a, b
+        The digits of the first pair shown.
+    per_class
+        How many of each class (fewer when the data has fewer).
+    seed
+        Seeds the pick.
+
+    Returns
+    -------
+    tuple
+        The chosen test indices (class by class, in label order) and the positions in them of
+        the first pair: the first ``a`` and the first ``b``, or the second when ``a == b``.
+    """
+    generator = rng(seed, "explore-palette")
+    chosen: list[int] = []
+    for digit in range(10):
+        candidates = np.flatnonzero(y == digit)
+        take = min(per_class, len(candidates))
+        chosen += sorted(int(i) for i in generator.choice(candidates, size=take, replace=False))
+    index = np.array(chosen, dtype=np.int64)
+    labels = np.asarray(y)[index]
+    first: list[int] = []
+    for digit, name in ((a, "a"), (b, "b")):
+        spots = [int(p) for p in np.flatnonzero(labels == digit) if int(p) not in first]
+        if not spots:
+            raise InvalidInputError(
+                f"no other test image of digit {digit} in this data", param=name
+            )
+        first.append(spots[0])
+    return index, (first[0], first[1])
+
+
+def pick_map(y: npt.NDArray[np.integer], n: int, *, seed: int) -> npt.NDArray[np.int64]:
+    """A seeded, class-stratified choice of ``n`` test digits for the latent map (sorted).
+
+    Parameters
+    ----------
+    y
+        Test labels.
+    n
+        How many (all of them when the test set is smaller).
+    seed
+        Seeds the choice.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted test indices.
+    """
+    if n >= len(y):
+        return np.arange(len(y), dtype=np.int64)
+    generator = rng(seed, "explore-map")
+    order = generator.permutation(len(y))
+    # Round-robin over classes in a shuffled order keeps every class in proportion.
+    ranks = np.empty(len(y), dtype=np.int64)
+    labels = np.asarray(y)[order]
+    for digit in np.unique(labels):
+        members = np.flatnonzero(labels == digit)
+        ranks[members] = np.arange(len(members)) * len(y) // len(members)
+    keep = order[np.argsort(ranks, kind="stable")[:n]]
+    return np.sort(keep).astype(np.int64)
+
+
+def check_page_path(path: str | os.PathLike[str]) -> Path:
+    """The page's path must end in ``.html`` and its folder must exist and be writable.
+
+    Parameters
+    ----------
+    path
+        Where the page is to be written.
+
+    Returns
+    -------
+    pathlib.Path
+        The same path.
+    """
+    target = Path(path)
+    if target.suffix.lower() not in PAGE_SUFFIXES:
+        raise InvalidInputError(f"{target}: the page is written as .html", param="out")
+    if target.is_dir():
+        raise InvalidInputError(f"{target} is a folder; give a file name", param="out")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidInputError(f"folder {folder} does not exist", param="out")
+    if not os.access(folder, os.W_OK):
+        raise InvalidInputError(f"folder {folder} is not writable", param="out")
+    return target
