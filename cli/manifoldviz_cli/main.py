@@ -32,8 +32,9 @@ class ManifoldvizGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
+                where = f" writing {exc.filename}" if exc.filename else ""
                 raise click.ClickException(
-                    "disk full: nothing was overwritten; free some space and retry"
+                    f"disk full{where}: nothing was overwritten; free some space and retry"
                 ) from None
             where = f": {exc.filename}" if exc.filename else ""
             raise click.ClickException(f"{exc.strerror or exc}{where}") from None
