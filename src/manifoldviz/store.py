@@ -10,22 +10,26 @@ manifest is reported and rebuilt, never loaded.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manifoldviz.errors import CacheEntryError
+from manifoldviz.errors import CacheEntryError, ManifoldvizError
 from manifoldviz.progress import Progress, progress_or_notify
 from manifoldviz.provenance import library_versions
 
 ENV_CACHE = "MANIFOLDVIZ_CACHE"
 MANIFEST = "manifest.json"
+#: Seconds to wait for another process's build before saying that we are waiting for it.
+WAIT_NOTICE_S = 2.0
 
 
 def cache_root() -> Path:
@@ -123,6 +127,21 @@ class Store:
             The entry, its files checked against the manifest; None when there is none.
         """
         path = self.entry_path(kind, spec)
+        entry = self._verified(path)
+        if entry is not None or not path.exists():
+            return entry
+        with self._locked(path):  # only the lock holder may remove an entry
+            return self._get_locked(path)
+
+    def _verified(self, path: Path) -> Entry | None:
+        """The entry at ``path`` if it is whole; None if missing or damaged (nothing removed)."""
+        try:
+            return verify_entry(path) if path.exists() else None
+        except CacheEntryError:
+            return None
+
+    def _get_locked(self, path: Path) -> Entry | None:
+        """Like :meth:`get`, holding the entry's lock: a damaged entry is reported and removed."""
         if not path.exists():
             return None
         try:
@@ -131,6 +150,34 @@ class Store:
             self.notify(f"cache entry {path.name} is damaged ({exc}); rebuilding it")
             _remove_tree(path)
             return None
+
+    @contextlib.contextmanager
+    def _locked(self, final: Path) -> Iterator[None]:
+        """Hold the entry's lock (saying so if another process has it), then sweep leftovers.
+
+        The lock is an OS file lock, released by the kernel when its process dies, so a build
+        killed half way never blocks the next one. Staging and removal folders of this entry
+        that a killed process left behind are removed here, where nobody else can be using them.
+        """
+        import filelock
+
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            lock = filelock.FileLock(str(self.root / f".{final.name}.lock"))
+            try:
+                lock.acquire(timeout=WAIT_NOTICE_S)
+            except filelock.Timeout:
+                self.notify(f"another process is building {final.name}; waiting for it")
+                lock.acquire()
+        except OSError as exc:
+            raise _unwritable(self.root, exc) from None
+        try:
+            for leftover in self.root.glob(f".{final.name}.*-*"):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover, ignore_errors=True)
+            yield
+        finally:
+            lock.release()
 
     def get_or_build(self, kind: str, spec: Mapping[str, Any], build: Builder) -> Entry:
         """Return the entry for ``spec``, building it with ``build(folder)`` if needed.
@@ -150,18 +197,18 @@ class Store:
         Entry
             The verified entry, built and published atomically if it was missing.
         """
-        entry = self.get(kind, spec)
+        final = self.entry_path(kind, spec)
+        entry = self._verified(final)
         if entry is not None:
             return entry
-        import filelock
-
-        self.root.mkdir(parents=True, exist_ok=True)
-        final = self.entry_path(kind, spec)
-        with filelock.FileLock(str(self.root / f".{final.name}.lock")):
-            entry = self.get(kind, spec)  # another process may have built it meanwhile
+        with self._locked(final):
+            entry = self._get_locked(final)  # another process may have built it meanwhile
             if entry is not None:
                 return entry
-            staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{final.name}.building-"))
+            try:
+                staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{final.name}.building-"))
+            except OSError as exc:
+                raise _unwritable(self.root, exc) from None
             try:
                 info = build(staging) or {}
                 manifest = {
@@ -177,6 +224,13 @@ class Store:
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.rename(staging, final)
+                _fsync_folder(self.root)
+            except OSError as exc:
+                _remove_tree(staging)
+                if exc.errno == errno.ENOSPC:
+                    # Name the cache folder, not a file in a staging folder that is now gone.
+                    raise OSError(errno.ENOSPC, exc.strerror, str(self.root)) from None
+                raise
             except BaseException:
                 _remove_tree(staging)
                 raise
@@ -223,32 +277,79 @@ class Store:
 
 
 def verify_entry(path: Path) -> Entry:
-    """Read an entry's manifest and check every file's size and hash against it."""
+    """Read an entry's manifest and check every file's size and hash against it.
+
+    Parameters
+    ----------
+    path
+        The entry's folder.
+
+    Returns
+    -------
+    Entry
+        The entry, when every file listed matches its size and SHA-256.
+
+    Raises
+    ------
+    CacheEntryError
+        One line saying what is missing, truncated or altered.
+    """
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
         manifest["kind"]
+        listed = [(str(name), int(f["size"]), str(f["sha256"])) for name, f in files.items()]
     except FileNotFoundError:
         raise CacheEntryError("no manifest") from None
-    except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise CacheEntryError(f"unreadable manifest: {exc}") from None
-    for name, expected in files.items():
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise CacheEntryError(f"unreadable manifest ({type(exc).__name__})") from None
+    for name, size, sha256 in listed:
         file = path / name
-        if not file.is_file():
-            raise CacheEntryError(f"{name} is missing")
-        if file.stat().st_size != expected["size"]:
-            raise CacheEntryError(f"{name} is truncated")
-        if _sha256(file) != expected["sha256"]:
-            raise CacheEntryError(f"{name} does not match its checksum")
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise CacheEntryError(f"manifest names {name!r}, not a file of the entry")
+        try:
+            if not file.is_file():
+                raise CacheEntryError(f"{name} is missing")
+            actual = file.stat().st_size
+            if actual != size:
+                what = "truncated" if actual < size else f"{actual - size} bytes too long"
+                raise CacheEntryError(f"{name} is {what}")
+            if _sha256(file) != sha256:
+                raise CacheEntryError(f"{name} does not match its checksum")
+        except OSError as exc:
+            raise CacheEntryError(f"{name} is unreadable ({exc.strerror})") from None
     return Entry(path, manifest)
 
 
 def _describe_files(folder: Path) -> dict[str, dict[str, Any]]:
-    return {
-        file.name: {"size": file.stat().st_size, "sha256": _sha256(file)}
-        for file in sorted(folder.iterdir())
-        if file.is_file() and file.name != MANIFEST
-    }
+    """Size and SHA-256 of every file, each flushed to disk before the manifest names it."""
+    described = {}
+    for file in sorted(folder.iterdir()):
+        if file.is_file() and file.name != MANIFEST:
+            with open(file, "rb") as handle:
+                os.fsync(handle.fileno())
+            described[file.name] = {"size": file.stat().st_size, "sha256": _sha256(file)}
+    return described
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the OS allows opening folders)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _unwritable(root: Path, exc: OSError) -> ManifoldvizError | OSError:
+    """A cache folder we cannot write to, as one line saying how to choose another."""
+    if exc.errno == errno.ENOSPC:
+        return OSError(errno.ENOSPC, exc.strerror, str(root))
+    return ManifoldvizError(
+        f"cannot write to the model cache {root} ({exc.strerror or exc}); "
+        f"set {ENV_CACHE} to a folder you can write"
+    )
 
 
 def _sha256(path: Path) -> str:

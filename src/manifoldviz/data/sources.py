@@ -8,6 +8,7 @@ The decision (:func:`plan_sources`) is kept apart from the loading that carries 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -260,7 +261,8 @@ def load_sample() -> tuple[Split, Split]:
         try:
             return load_mnist_file(cached)
         except InvalidInputError:
-            cached.unlink(missing_ok=True)  # damaged cache: parse the CSV again
+            with contextlib.suppress(OSError):  # damaged cache: parse the CSV again
+                cached.unlink(missing_ok=True)
     with gzip.open(sample_csv_path(), "rt") as handle:
         table = np.loadtxt(handle, delimiter=",", dtype=np.float32)
     x = table[:, :-1].reshape(-1, 28, 28).astype(np.uint8)
@@ -270,9 +272,13 @@ def load_sample() -> tuple[Split, Split]:
     train_order, test_order = order.permutation(len(y_train)), order.permutation(len(y_test))
     x_train, y_train = x_train[train_order], y_train[train_order]
     x_test, y_test = x_test[test_order], y_test[test_order]
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(cached) as tmp, open(tmp, "wb") as handle:
-        np.savez_compressed(handle, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    # Keeping the parsed copy only saves time: a read-only or full cache folder is no error.
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(cached) as tmp, open(tmp, "wb") as handle:
+            np.savez_compressed(
+                handle, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test
+            )
     return (x_train, y_train), (x_test, y_test)
 
 

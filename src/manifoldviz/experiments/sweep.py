@@ -114,12 +114,23 @@ def check_out_dir(out_dir: None) -> None: ...
 @overload
 def check_out_dir(out_dir: str | os.PathLike[str]) -> Path: ...
 def check_out_dir(out_dir: str | os.PathLike[str] | None) -> Path | None:
-    """An output folder may not be an existing file (the report writer creates it if missing)."""
+    """An output folder may not be an existing file (the report writer creates it if missing).
+
+    It, or the nearest folder above it that exists, must be writable: checked now, before any
+    run is trained, rather than when the first result is saved.
+    """
     if out_dir is None:
         return None
     path = Path(out_dir)
     if path.exists() and not path.is_dir():
         raise InvalidInputError(f"{path} is a file; give a folder", param="out")
+    existing = path.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InvalidInputError(f"{existing} is a file; cannot make {path} there", param="out")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InvalidInputError(f"folder {existing} is not writable", param="out")
     return path
 
 
