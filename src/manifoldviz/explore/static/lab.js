@@ -390,6 +390,8 @@ function start({ data, nets, paletteX, map }) {
   const palette = data.palette.y.map((label, k) =>
     testDigit(nets, paletteX, k * N_PIXELS, label, data.palette.index[k], `palette:${k}`)
   );
+  const charts = MEASURES.map((m) => new Chart($("charts"), m, colours));
+  const latentMap = new LatentMap($("map"), map, colours);
   const state = {
     palette,
     endpoints: { a: palette[data.pair[0]], b: palette[data.pair[1]] },
@@ -403,10 +405,9 @@ function start({ data, nets, paletteX, map }) {
   };
   lab.state = state;
   lab.nets = nets;
+  lab.map = latentMap;
   $("provenance").textContent = data.provenance;
 
-  const charts = MEASURES.map((m) => new Chart($("charts"), m, colours));
-  const latentMap = new LatentMap($("map"), map, colours);
   $("legend").innerHTML = colours.digits
     .map((c, d) => `<span><i style="background:${c}"></i>${d}</span>`)
     .join("");

@@ -1,0 +1,477 @@
+"""The interpolation lab: what the page carries, the command, and the page in a real browser."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
+
+from manifoldviz.data.transforms import flatten_scaled
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.explore.page import ExplorePage, explore
+from manifoldviz.explore.payload import (
+    check_page_path,
+    fit_projection,
+    pack_array,
+    pick_map,
+    pick_palette,
+    unpack_array,
+)
+from manifoldviz.models.dense_runtime import DenseStack
+from manifoldviz_cli.main import cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+TINY = ["--data", "sample", "--limit", "300", "--seed", "0"]
+MAX_PAGE_BYTES = 6_000_000
+
+
+# ---------------------------------------------------------------- packing and picking
+
+
+SHAPES = array_shapes(min_dims=1, max_dims=3, max_side=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(np.float32, SHAPES, elements=st.floats(allow_nan=True, width=32))
+    | arrays(np.uint8, SHAPES)
+)
+def test_packed_arrays_come_back_bit_for_bit(array: np.ndarray) -> None:
+    back = unpack_array(pack_array(array))
+    assert back.dtype == array.dtype and back.shape == array.shape
+    assert back.tobytes() == array.tobytes()
+
+
+def test_packing_refuses_other_dtypes() -> None:
+    with pytest.raises(TypeError, match="float32 or uint8"):
+        pack_array(np.zeros(3, np.float64))
+
+
+def test_projection_is_the_first_two_principal_components(seed: int) -> None:
+    from sklearn.decomposition import PCA
+
+    generator = np.random.default_rng(seed)
+    z = (generator.standard_normal((400, 6)) * [5, 3, 1, 0.5, 0.2, 0.1] + 7).astype(np.float32)
+    projection = fit_projection(z)
+    reference = PCA(n_components=2).fit(z)
+    np.testing.assert_allclose(
+        np.abs(projection.components), np.abs(reference.components_), atol=1e-4
+    )
+    np.testing.assert_allclose(projection.explained, reference.explained_variance_ratio_, rtol=1e-4)
+    np.testing.assert_allclose(
+        projection.components @ projection.components.T, np.eye(2), atol=1e-5
+    )
+    points = projection(z)
+    assert points.dtype == np.float32 and points.shape == (400, 2)
+    np.testing.assert_allclose(points.mean(axis=0), 0, atol=1e-3)
+    # signs are fixed: the same codes, shuffled, give the same map
+    again = fit_projection(z[generator.permutation(len(z))])
+    np.testing.assert_allclose(again.components, projection.components, atol=1e-5)
+    assert np.all(projection.components[np.arange(2), np.abs(projection.components).argmax(1)] > 0)
+
+
+def test_palette_offers_every_class_and_the_asked_pair(tiny_mnist, seed: int) -> None:
+    y = tiny_mnist.y_test
+    index, (a, b) = pick_palette(y, 3, 8, per_class=4, seed=seed)
+    assert np.bincount(y[index], minlength=10).tolist() == [4] * 10
+    assert (y[index[a]], y[index[b]]) == (3, 8)
+    index, (a, b) = pick_palette(y, 5, 5, per_class=2, seed=seed)
+    assert a != b and y[index[a]] == y[index[b]] == 5
+    other, _ = pick_palette(y, 5, 5, per_class=2, seed=seed + 1)
+    assert set(other) != set(index)  # a new seed, a new pick
+    with pytest.raises(InvalidInputError, match="no other test image of digit 5"):
+        pick_palette(y, 5, 5, per_class=1, seed=seed)
+
+
+def test_map_is_a_stratified_seeded_subset(tiny_mnist, seed: int) -> None:
+    y = tiny_mnist.y_test
+    chosen = pick_map(y, 150, seed=seed)
+    assert len(chosen) == 150 and len(set(chosen)) == 150 and np.all(np.diff(chosen) > 0)
+    expected = np.bincount(y, minlength=10) * 150 / len(y)
+    assert np.all(np.abs(np.bincount(y[chosen], minlength=10) - expected) <= 1)
+    assert not np.array_equal(chosen, pick_map(y, 150, seed=seed + 1))
+    assert np.array_equal(pick_map(y, 10_000, seed=seed), np.arange(len(y)))
+
+
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [("missing/lab.html", "does not exist"), ("lab.png", ".html"), (".", "folder")],
+)
+def test_page_path_is_checked(tmp_path: Path, name: str, needle: str) -> None:
+    path = tmp_path / name if name != "." else tmp_path / "a.html"
+    if name == ".":
+        path.mkdir()
+    with pytest.raises(InvalidInputError, match=re.escape(needle)):
+        check_page_path(path)
+
+
+def test_conv_is_refused_before_any_data_is_read() -> None:
+    with pytest.raises(InvalidInputError, match="needs a dense model") as caught:
+        explore(3, 8, model="conv", data="no-such-file.npz")
+    assert caught.value.param == "model"
+
+
+# ---------------------------------------------------------------- the page, without training
+
+
+def _stack(generator: np.random.Generator, sizes: list[int], activations: list[str]) -> DenseStack:
+    weights: list[np.ndarray] = []
+    for n_in, n_out in itertools.pairwise(sizes):
+        weights.append(
+            (generator.standard_normal((n_in, n_out)) / np.sqrt(n_in)).astype(np.float32)
+        )
+        weights.append((0.1 * generator.standard_normal(n_out)).astype(np.float32))
+    return DenseStack(weights, activations)
+
+
+def page_of_shape(mnist: Any, *, n_map: int, seed: int = 0) -> ExplorePage:
+    """A page with the real models' shapes and untrained weights, on real digits."""
+    generator = np.random.default_rng(seed)
+    encoder = _stack(generator, [784, 256, 16], ["relu", "linear"])
+    decoder = _stack(generator, [16, 256, 784], ["relu", "sigmoid"])
+    mlp = _stack(generator, [784, 512, 10], ["relu", "softmax"])
+    x = np.concatenate([mnist.x_test, mnist.x_train])[:n_map]
+    y = np.concatenate([mnist.y_test, mnist.y_train])[:n_map]
+    z = encoder(flatten_scaled(x))
+    projection = fit_projection(z)
+    index, pair = pick_palette(mnist.y_test, 3, 8, per_class=5, seed=seed)
+    return ExplorePage(
+        encoder=encoder,
+        decoder=decoder,
+        classifier=mlp,
+        palette_x=mnist.x_test[index],
+        palette_y=mnist.y_test[index],
+        palette_index=index,
+        map_x=x,
+        map_y=y,
+        map_index=np.arange(len(x)),
+        map_xy=projection(z),
+        projection=projection,
+        pair=pair,
+        settings={
+            "seed": seed,
+            "model_seed": 0,
+            "autoencoder": {"architecture": "dense", "latent_dim": 16},
+            "data": mnist.describe(),
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def sample_mnist():
+    from manifoldviz.data.sources import load_mnist
+
+    return load_mnist("sample")
+
+
+def test_default_page_fits_the_size_budget(sample_mnist) -> None:
+    page = page_of_shape(sample_mnist, n_map=5000)
+    text = page.html()
+    assert len(text.encode("utf-8")) < MAX_PAGE_BYTES
+    assert text == page.html()  # same inputs, same bytes
+
+
+def test_page_is_one_self_contained_file(sample_mnist, tmp_path: Path) -> None:
+    page = page_of_shape(sample_mnist, n_map=200)
+    written = page.save(tmp_path / "lab.html")
+    assert sorted(tmp_path.iterdir()) == [written]
+    text = written.read_text("utf-8")
+    assert "manifoldviz:" not in text  # every marker replaced
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=\"(?!data:)", text)
+    assert "class DenseNet" in text and "function mnistFromInk" in text
+    assert text.count("<script") == 2  # the data, then the code
+    inline = page._repr_html_()
+    assert inline.startswith("<iframe srcdoc=") and "&lt;script" in inline
+
+
+# ---------------------------------------------------------------- the command
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--model", "vae"], "--model"),
+        (["--model", "conv"], "needs a dense model"),
+        (["--out", "missing-folder/lab.html"], "--out"),
+        (["--out", "lab.png"], "--out"),
+        (["--pair", "3", "10"], "--pair"),
+        (["--pair", "-1", "8"], "--pair"),
+        (["--per-class", "0"], "--per-class"),
+        (["--map-points", "5"], "--map-points"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: list[str], needle: str, tmp_path: Path) -> None:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = run("explore", *args, *TINY)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and needle in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_input_never_imports_tensorflow(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom manifoldviz_cli.main import cli\n"
+        "for args in (['--model', 'conv'], ['--out', 'nope/x.html'], ['--pair', '3', '12']):\n"
+        "    try:\n        cli.main(['explore', *args, '--data', 'sample'])\n"
+        "    except SystemExit as exc:\n        assert exc.code == 2, exc.code\n"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=tmp_path)
+
+
+def test_help_has_examples() -> None:
+    result = run("explore", "--help")
+    assert (
+        result.exit_code == 0 and "Examples:" in result.output and "--model-seed" in result.output
+    )
+
+
+# ---------------------------------------------------------------- trained models (slow)
+
+
+@pytest.fixture(scope="module")
+def lab(tiny_mnist) -> ExplorePage:
+    return explore(3, 8, data=tiny_mnist, map_points=300)
+
+
+@pytest.fixture(scope="module")
+def lab_path(lab: ExplorePage, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return lab.save(tmp_path_factory.mktemp("explore") / "explore.html")
+
+
+@pytest.mark.slow
+def test_command_writes_one_page(tmp_path: Path) -> None:
+    out = tmp_path / "lab.html"
+    result = run("explore", "--out", str(out), "--map-points", "300", "--quiet", *TINY)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert f"wrote {out}" in result.output
+    assert sorted(tmp_path.iterdir()) == [out]
+    assert 'id="lab-data"' in out.read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_a_new_pick_reuses_the_models(lab: ExplorePage, tiny_mnist) -> None:
+    other = explore(3, 8, data=tiny_mnist, map_points=300, seed=1)
+    assert other.settings["seed"] == 1 and other.settings["model_seed"] == 0
+    assert other.encoder.weights[0].tobytes() == lab.encoder.weights[0].tobytes()
+    assert set(other.palette_index) != set(lab.palette_index)
+
+
+# ---------------------------------------------------------------- in a real browser (slow)
+
+
+@dataclass
+class OpenPage:
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def text(self, element_id: str) -> str:
+        return str(self.page.inner_text(f"#{element_id}"))
+
+    def pixels(self, selector: str) -> list[int]:
+        return list(
+            self.page.evaluate(
+                "s => Array.from(document.querySelector(s).getContext('2d')"
+                ".getImageData(0, 0, 28, 28).data)",
+                selector,
+            )
+        )
+
+    def check_clean(self) -> None:
+        assert self.errors == []
+        leaving = [u for u in self.requests if not u.startswith(("file:", "data:"))]
+        assert leaving == []
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("needs Debian's chromium (installed by .ci/run)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Any, path: Path) -> OpenPage:
+    page = browser.new_page(viewport={"width": 1320, "height": 1000})
+    opened = OpenPage(page)
+    page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: opened.errors.append(str(e)))
+    page.on("request", lambda r: opened.requests.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_function(
+        "window.lab && (window.lab.loaded || document.getElementById('status')"
+        ".textContent.startsWith('The page could not'))",
+        timeout=60_000,
+    )
+    assert page.evaluate("window.lab.loaded"), opened.text("status")
+    return opened
+
+
+@pytest.mark.slow
+def test_page_computes_what_python_computes(
+    lab: ExplorePage, lab_path: Path, browser: Any, tiny_mnist, seed: int
+) -> None:
+    generator = np.random.default_rng(seed)
+    x_all = flatten_scaled(tiny_mnist.x_test)
+    z_all = lab.encoder(x_all)
+    z = (z_all.mean(0) + 1.5 * z_all.std(0) * generator.standard_normal((100, 16))).astype(
+        np.float32
+    )
+    x = x_all[generator.choice(len(x_all), 100, replace=False)]
+    opened = open_page(browser, lab_path)
+    got = opened.page.evaluate(
+        """([z, x]) => {
+          const n = window.lab.nets;
+          const rows = (f, vs) => vs.map(v => Array.from(f(v)));
+          return {
+            decoded: rows(n.decode, z),
+            decodedProbabilities: rows(v => n.classify(n.decode(v)), z),
+            reconstructed: rows(n.reconstruct, x),
+            probabilities: rows(n.classify, x),
+            codes: rows(n.encode, x),
+            projected: x.map(v => n.project(n.encode(v))),
+          };
+        }""",
+        [z.tolist(), x.tolist()],
+    )
+    expected = {
+        "decoded": lab.decoder(z),
+        "decodedProbabilities": lab.classifier(lab.decoder(z)),
+        "reconstructed": lab.decoder(lab.encoder(x)),
+        "probabilities": lab.classifier(x),
+    }
+    for name, want in expected.items():
+        difference = np.abs(np.asarray(got[name]) - want).max()
+        assert difference <= 1e-4, (name, difference)
+    # codes are O(10): compare them, and where they land on the map, relative to their scale
+    np.testing.assert_allclose(got["codes"], lab.encoder(x), rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(
+        got["projected"], lab.projection(lab.encoder(x)), rtol=1e-5, atol=1e-4
+    )
+    opened.check_clean()
+
+
+@pytest.mark.slow
+def test_choosing_sliding_and_drawing_change_what_is_shown(lab_path: Path, browser: Any) -> None:
+    opened = open_page(browser, lab_path)
+    page = opened.page
+    assert "test digit 3" in opened.text("what-a") and "test digit 8" in opened.text("what-b")
+    assert opened.text("t-value") == "t = 0.50"
+    before = {name: opened.pixels(f"#frame-{name} canvas") for name in ("pixel", "latent")}
+
+    # the slider with its own keys, then the arrows anywhere on the page
+    page.focus("#t")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    assert opened.text("t-value") == "t = 0.55"
+    moved = {name: opened.pixels(f"#frame-{name} canvas") for name in ("pixel", "latent")}
+    assert moved["pixel"] != before["pixel"] and moved["latent"] != before["latent"]
+    page.click("h1")
+    for _ in range(10):
+        page.keyboard.press("ArrowLeft")
+    assert opened.text("t-value") == "t = 0.45"
+    page.focus("#t")
+    page.keyboard.press("Home")
+    assert opened.text("t-value") == "t = 0.00"
+    # at t = 0 the pixel path shows A itself
+    assert opened.pixels("#frame-pixel canvas") == opened.pixels("#slot-a canvas")
+
+    # choosing a pair: A, then B, from the palette
+    page.click('#palette canvas[title^="test digit 1 "]')
+    page.click('#palette canvas[title^="test digit 7 "]')
+    assert "test digit 1" in opened.text("what-a") and "test digit 7" in opened.text("what-b")
+    assert opened.pixels("#frame-pixel canvas") == opened.pixels("#slot-a canvas")
+    page.focus("#t")
+    page.keyboard.press("End")
+    assert opened.pixels("#frame-pixel canvas") == opened.pixels("#slot-b canvas")
+
+    # typing two digits
+    page.fill("#pair-input", "4 9")
+    assert "test digit 4" in opened.text("what-a") and "test digit 9" in opened.text("what-b")
+    page.fill("#pair-input", "4 x")
+    assert "two digits" in opened.text("pair-hint")
+
+    # lerp and slerp give different latent frames mid-way
+    page.focus("#t")
+    page.keyboard.press("Home")
+    for _ in range(50):
+        page.keyboard.press("ArrowRight")
+    linear = opened.pixels("#frame-latent canvas")
+    page.check('input[name="path"][value="slerp"]')
+    assert opened.pixels("#frame-latent canvas") != linear
+
+    # play moves t by itself; pause stops it
+    page.click("#play")
+    page.wait_for_timeout(400)
+    page.click("#play")
+    assert opened.text("t-value") != "t = 0.50" and "play" in opened.text("play")
+
+    # drawing a stroke
+    assert opened.text("drawn-verdict") == "nothing drawn yet"
+    page.locator("#draw").scroll_into_view_if_needed()
+    box = page.locator("#draw").bounding_box()
+    page.mouse.move(box["x"] + 90, box["y"] + 60)
+    page.mouse.down()
+    for k in range(1, 21):  # a 7: across, then down to the left
+        if k <= 8:
+            page.mouse.move(box["x"] + 90 + 12 * k, box["y"] + 60)
+        else:
+            page.mouse.move(box["x"] + 186 - 6 * (k - 8), box["y"] + 60 + 14 * (k - 8))
+    page.mouse.up()
+    assert opened.text("drawn-verdict").startswith("looks like ")
+    drawn = np.array(page.evaluate("Array.from(window.lab.state.drawn.x)")).reshape(28, 28)
+    rows, cols = np.nonzero(drawn > 0)
+    assert np.ptp(rows) < 20 and np.ptp(cols) < 20 and drawn.max() == pytest.approx(1.0)
+    centre = np.array([(drawn.sum(1) * np.arange(28)).sum(), (drawn.sum(0) * np.arange(28)).sum()])
+    assert np.all(np.abs(centre / drawn.sum() + 0.5 - 14) <= 1)
+    assert page.is_enabled("#use-a")
+    page.click("#use-a")
+    assert opened.text("what-a").startswith("your drawing")
+    page.focus("#t")
+    page.keyboard.press("Home")
+    assert opened.pixels("#frame-pixel canvas") == opened.pixels("#drawn")
+
+    # the map: hovering a point shows its digit, clicking it uses it
+    page.click("#slot-b")
+    page.locator("#map").scroll_into_view_if_needed()
+    point = page.evaluate(
+        "(() => { const c = document.getElementById('map'), r = c.getBoundingClientRect();"
+        " const m = window.lab.map, s = r.width / c.width, i = m.nearest(m.screen[0], m.screen[1]);"
+        " return [r.left + m.screen[0] * s, r.top + m.screen[1] * s, m.map.y[i]]; })()"
+    )
+    page.mouse.move(point[0], point[1])
+    assert page.is_visible("#tooltip") and opened.text("tooltip-text").startswith(f"{point[2]} ·")
+    page.mouse.click(point[0], point[1])
+    assert opened.text("what-b").startswith(f"test digit {point[2]}")
+
+    page.click("#clear")
+    assert opened.text("drawn-verdict") == "nothing drawn yet" and not page.is_enabled("#use-a")
+    opened.check_clean()
