@@ -26,6 +26,8 @@ ENV_OUT = "MANIFOLDVIZ_GALLERY_OUT"
 ENV_QUICK = "MANIFOLDVIZ_GALLERY_QUICK"
 ENV_SEED = "MANIFOLDVIZ_GALLERY_SEED"
 IMAGE_SUFFIXES = (".png", ".gif")
+#: A script that writes this file has built the interpolation lab; the index links it first.
+LAB_PAGE = "explore.html"
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,19 @@ def write_index(folder: Path, entries: list[Entry], *, quick: bool, seed: int) -
             f"## {entry.title}\n\n{entry.explanation}\n\n{md_images}\n\nReproduce: `{command}`\n"
         )
     mode = "quick build (embedded sample, fewer epochs)" if quick else "full build"
+    lab_html, lab_md = "", ""
+    lab = next((p for e in entries for p in outputs_of(folder, e) if p.name == LAB_PAGE), None)
+    if lab is not None:
+        href = lab.relative_to(folder).as_posix()
+        invitation = (
+            "pick any two digits, drag t, or draw your own digit, and watch both paths "
+            "computed live (one page that works offline)."
+        )
+        lab_html = (
+            f'<p class=lab><a href="{html.escape(href)}">Open the interpolation lab</a>: '
+            f"{html.escape(invitation)}</p>\n"
+        )
+        lab_md = f"[Open the interpolation lab]({href}): {invitation}\n\n"
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -205,15 +220,17 @@ h1 {{ font-size: 2.2em; }} h2 {{ margin-top: 2em; border-bottom: 2px solid #0072
 .figs img {{ max-width: 100%; margin: 0.5em 0; border: 1px solid #ddd; }}
 .cmd code {{ background: #f3f3f3; padding: 0.2em 0.4em; }}
 .files {{ font-size: 0.85em; }}
+.lab {{ font-size: 1.15em; background: #eef5fb; padding: 0.6em 0.9em;
+        border-left: 4px solid #0072B2; }}
 </style></head><body>
 <h1>manifoldviz gallery</h1>
 <p>Figures for chapter 5 of <em>Deep Learning with Python</em>: generalization, the manifold
 hypothesis, interpolation, validation and baselines. {html.escape(mode)}, seed {seed}.
 Each figure's folder holds its results file with the data source and settings.</p>
-{"".join(cards)}
+{lab_html}{"".join(cards)}
 </body></html>
 """
-    markdown = f"# manifoldviz gallery\n\n{mode}, seed {seed}.\n\n" + "\n".join(sections)
+    markdown = f"# manifoldviz gallery\n\n{mode}, seed {seed}.\n\n{lab_md}" + "\n".join(sections)
     return [
         write_bytes_atomic(folder / "index.html", page.encode("utf-8")),
         write_bytes_atomic(folder / "index.md", markdown.encode("utf-8")),

@@ -475,3 +475,22 @@ def test_choosing_sliding_and_drawing_change_what_is_shown(lab_path: Path, brows
     page.click("#clear")
     assert opened.text("drawn-verdict") == "nothing drawn yet" and not page.is_enabled("#use-a")
     opened.check_clean()
+
+
+def test_gallery_index_links_the_lab_first(tmp_path: Path) -> None:
+    from manifoldviz_gallery.build import Entry, write_index
+
+    entries = []
+    for name in ("plot_04_interpolation", "plot_11_explore"):
+        (tmp_path / name).mkdir()
+        entries.append(Entry(tmp_path / f"{name}.py", name, "Something. Shown."))
+    (tmp_path / "plot_04_interpolation" / "strip.png").write_bytes(b"png")
+    (tmp_path / "plot_11_explore" / "explore.html").write_text("<!doctype html>")
+    write_index(tmp_path, entries, quick=True, seed=0)
+    index = (tmp_path / "index.html").read_text()
+    link = index.index('<a href="plot_11_explore/explore.html">Open the interpolation lab</a>')
+    assert link < index.index("<section")
+    assert "(plot_11_explore/explore.html)" in (tmp_path / "index.md").read_text()
+    (tmp_path / "plot_11_explore" / "explore.html").unlink()
+    write_index(tmp_path, entries, quick=True, seed=0)
+    assert "interpolation lab" not in (tmp_path / "index.html").read_text()

@@ -14,7 +14,7 @@ const lab = {
   loaded: false,
   state: null,
   nets: null,
-  timings: [], // per slider event: ms from the event to the end of the repaint, and the work
+  timings: [], // per slider or arrow-key event: milliseconds, see setT
 };
 window.lab = lab;
 
@@ -484,7 +484,14 @@ function start({ data, nets, paletteX, map }) {
     state.t = Math.min(1, Math.max(0, t));
     render();
     const end = performance.now();
-    if (event) lab.timings.push({ sinceEvent: end - event.timeStamp, work: end - begin });
+    if (event) {
+      // From the input event to the end of the repaint work, and to the next frame shown.
+      const timing = { sinceEvent: end - event.timeStamp, work: end - begin, toFrame: null };
+      lab.timings.push(timing);
+      requestAnimationFrame(() => {
+        timing.toFrame = performance.now() - event.timeStamp;
+      });
+    }
   }
 
   // slider, keys, play
@@ -694,6 +701,7 @@ lab.ready = load()
   .then((loaded) => {
     start(loaded);
     $("status").textContent = "";
+    lab.loadedAt = performance.now();
     lab.loaded = true;
   })
   .catch((error) => {
