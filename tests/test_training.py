@@ -57,3 +57,74 @@ def test_learns_like_keras_fit(tiny_mnist, seed: int) -> None:
     keras_accuracy = keras_model.evaluate(x_test, tiny_mnist.y_test, verbose=0)[1]
     assert abs(ours_accuracy - keras_accuracy) < 0.05
     assert np.isfinite(ours_accuracy)
+
+
+def test_reconstruction_trains_the_autoencoder_like_keras_fit(tiny_mnist, seed: int) -> None:
+    from manifoldviz.models.architectures import autoencoder
+    from manifoldviz.seeding import seed_everything
+    from manifoldviz.training.loop import fit
+
+    x = tiny_mnist.x_train.reshape(len(tiny_mnist.x_train), -1)  # uint8: scaled per batch
+    x_test = flatten_scaled(tiny_mnist.x_test)
+    seed_everything(seed)
+    ours, _, _ = autoencoder("dense", 8)
+    history = fit(
+        ours,
+        x,
+        task="reconstruct",
+        n_epochs=6,
+        batch_size=32,
+        seed=seed,
+        validation_data=(x_test, None),
+    )
+    assert set(history) == {"loss", "val_loss"}
+    assert history["val_loss"][-1] == pytest.approx(
+        ours.evaluate(x_test, x_test, verbose=0), rel=1e-4
+    )
+    seed_everything(seed)
+    keras_model, _, _ = autoencoder("dense", 8)
+    keras_model.fit(
+        flatten_scaled(tiny_mnist.x_train),
+        flatten_scaled(tiny_mnist.x_train),
+        epochs=6,
+        batch_size=32,
+        verbose=0,
+    )
+    keras_loss = keras_model.evaluate(x_test, x_test, verbose=0)
+    assert history["val_loss"][-1] < history["val_loss"][0]
+    assert abs(history["val_loss"][-1] - keras_loss) < 0.1 * keras_loss
+
+
+def test_first_epoch_marks_split_the_epoch_without_changing_it(tiny_mnist, seed: int) -> None:
+    from manifoldviz.training.loop import fit
+
+    x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
+    marked: list[int] = []
+    whole = fit(chapter_mlp(784, seed), x, y, n_epochs=2, batch_size=30, seed=seed)
+    split = fit(
+        chapter_mlp(784, seed),
+        x,
+        y,
+        n_epochs=2,
+        batch_size=30,
+        seed=seed,
+        first_epoch_marks=[3, 7, 0, 99],
+        on_mark=marked.append,
+    )
+    assert marked == [3, 7]  # marks outside the first epoch are ignored
+    np.testing.assert_allclose(split["loss"], whole["loss"], rtol=1e-5)
+
+
+def test_unknown_task_is_an_input_error(tiny_mnist) -> None:
+    from manifoldviz.errors import InvalidInputError
+    from manifoldviz.training.loop import fit
+
+    with pytest.raises(InvalidInputError, match="task"):
+        fit(
+            chapter_mlp(784, 0),
+            tiny_mnist.x_train,
+            task="regress",
+            n_epochs=1,
+            batch_size=8,
+            seed=0,
+        )

@@ -12,15 +12,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from manifoldviz.arrays import FloatArray
 from manifoldviz.data.sources import MnistData
-from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.models.architectures import ARCHITECTURES
 from manifoldviz.models.dense_runtime import DenseStack, KerasNet
 from manifoldviz.progress import Progress
 from manifoldviz.store import Entry, Store
-from manifoldviz.training.loop import plain_history, progress_callback
+from manifoldviz.training.loop import fit
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,13 @@ class TrainedClassifier:
     info: dict[str, Any]
 
 
+#: How cached models are trained; part of every cache key, so a new recipe never reuses an entry
+#: trained by an old one. 2: the compiled loop of :mod:`manifoldviz.training.loop`.
+TRAINING_RECIPE = 2
+
+
 def _entry_spec(spec: Any, data: MnistData, seed: int) -> dict[str, Any]:
-    return {**asdict(spec), "data": data.fingerprint(), "seed": seed}
+    return {**asdict(spec), "data": data.fingerprint(), "seed": seed, "recipe": TRAINING_RECIPE}
 
 
 def _cached(
@@ -137,21 +144,23 @@ def _train_autoencoder(
 
     seed_everything(seed)
     model, encoder, decoder = models.autoencoder(spec.architecture, spec.latent_dim)
-    x_train, x_test = flatten_scaled(data.x_train), flatten_scaled(data.x_test)
+    x_train, x_test = _flat_uint8(data.x_train), _flat_uint8(data.x_test)
     label = f"autoencoder ({spec.architecture}, latent {spec.latent_dim})"
     n_epochs = spec.n_epochs or models.epochs_for(
         len(x_train), spec.batch_size, base=9, min_steps=2000, cap=60
     )
-    history = model.fit(
+    history = fit(
+        model,
         x_train,
-        x_train,
-        epochs=n_epochs,
+        task="reconstruct",
+        n_epochs=n_epochs,
         batch_size=spec.batch_size,
-        validation_data=(x_test, x_test),
-        verbose=0,
-        callbacks=[progress_callback(label, n_epochs, progress)],
+        seed=seed,
+        validation_data=(x_test, None),
+        label=label,
+        progress=progress,
     )
-    test_loss = float(model.evaluate(x_test, x_test, verbose=0, batch_size=1024))
+    test_loss = history["val_loss"][-1]  # the whole test set, measured after the last epoch
     encoder.save(folder / "encoder.keras")
     decoder.save(folder / "decoder.keras")
     if spec.architecture == "dense":
@@ -159,7 +168,7 @@ def _train_autoencoder(
         DenseStack.from_keras(decoder).save(folder / "decoder.npz")
     if progress:
         progress(f"{label}: test reconstruction loss {test_loss:.4f}")
-    return {"test_loss": test_loss, "n_epochs": n_epochs, "history": plain_history(history.history)}
+    return {"test_loss": test_loss, "n_epochs": n_epochs, "history": history}
 
 
 def classifier(
@@ -191,20 +200,24 @@ def _train_classifier(
 
     seed_everything(seed)
     model = models.mlp_classifier(hidden=spec.hidden)
-    x_train, x_test = flatten_scaled(data.x_train), flatten_scaled(data.x_test)
+    x_train, x_test = _flat_uint8(data.x_train), _flat_uint8(data.x_test)
     n_epochs = spec.n_epochs or models.epochs_for(
         len(x_train), spec.batch_size, base=5, min_steps=1000, cap=40
     )
-    history = model.fit(
+    history = fit(
+        model,
         x_train,
         data.y_train,
-        epochs=n_epochs,
+        task="classify",
+        n_epochs=n_epochs,
         batch_size=spec.batch_size,
+        seed=seed,
         validation_data=(x_test, data.y_test),
-        verbose=0,
-        callbacks=[progress_callback("classifier (MLP 512)", n_epochs, progress)],
+        label="classifier (MLP 512)",
+        progress=progress,
     )
-    test_loss, test_accuracy = model.evaluate(x_test, data.y_test, verbose=0, batch_size=1024)
+    # The whole test set, measured after the last epoch.
+    test_loss, test_accuracy = history["val_loss"][-1], history["val_accuracy"][-1]
     model.save(folder / "mlp.keras")
     DenseStack.from_keras(model).save(folder / "mlp.npz")
     if progress:
@@ -213,5 +226,11 @@ def _train_classifier(
         "test_loss": float(test_loss),
         "test_accuracy": float(test_accuracy),
         "n_epochs": n_epochs,
-        "history": plain_history(history.history),
+        "history": history,
     }
+
+
+def _flat_uint8(x: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Images as (N, 784) uint8: the training loop scales them by 1/255 batch by batch, exactly
+    as :func:`~manifoldviz.data.transforms.flatten_scaled` would, in a quarter of the memory."""
+    return x.reshape(len(x), -1)

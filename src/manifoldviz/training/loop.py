@@ -1,29 +1,16 @@
-"""Fitting Keras models with progress reported as plain lines and histories as plain floats."""
+"""The one training loop every model goes through: compiled epochs, plain-line progress, and
+histories as plain floats."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from manifoldviz.errors import InvalidInputError
 from manifoldviz.progress import Progress
-
-
-def progress_callback(label: str, n_epochs: int, progress: Progress | None) -> Any:
-    """A Keras callback that reports each epoch's metrics as one line to ``progress``."""
-    from manifoldviz.keras_import import keras_module
-
-    callback: Any = keras_module().callbacks.Callback
-
-    class EpochProgress(callback):
-        def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
-            if progress:
-                numbers = "  ".join(f"{k} {v:.4f}" for k, v in sorted((logs or {}).items()))
-                progress(f"{label}: epoch {epoch + 1}/{n_epochs}  {numbers}")
-
-    return EpochProgress()
 
 
 def plain_history(history: dict[str, list[Any]]) -> dict[str, list[float]]:
@@ -37,6 +24,9 @@ def as_tensor(x: npt.NDArray[np.generic]) -> Any:
 
     tensorflow_module()
     return _block_tensor(x)
+
+
+TASKS = ("classify", "reconstruct")
 
 
 def fit_classifier(
@@ -53,25 +43,85 @@ def fit_classifier(
     progress: Progress | None = None,
     on_epoch_end: Callable[[int, dict[str, float]], None] | None = None,
 ) -> dict[str, list[float]]:
-    """Train a compiled sparse-categorical classifier the way ``model.fit`` would, faster.
+    """Train a compiled sparse-categorical classifier with :func:`fit` (``task="classify"``).
+
+    Returns the history as ``{"loss", "accuracy", "val_loss", "val_accuracy"}`` lists.
+    """
+    return fit(
+        model,
+        x,
+        y,
+        task="classify",
+        n_epochs=n_epochs,
+        batch_size=batch_size,
+        seed=seed,
+        validation_split=validation_split,
+        validation_data=validation_data,
+        label=label,
+        progress=progress,
+        on_epoch_end=on_epoch_end,
+    )
+
+
+def fit(
+    model: Any,
+    x: Any,
+    y: npt.NDArray[np.integer] | None = None,
+    *,
+    task: str = "classify",
+    n_epochs: int,
+    batch_size: int,
+    seed: int,
+    validation_split: float | None = None,
+    validation_data: tuple[Any, Any] | None = None,
+    label: str = "model",
+    progress: Progress | None = None,
+    on_epoch_end: Callable[[int, dict[str, float]], None] | None = None,
+    first_epoch_marks: Sequence[int] = (),
+    on_mark: Callable[[int], None] | None = None,
+) -> dict[str, list[float]]:
+    """Train a compiled Keras model the way ``model.fit`` would, faster: every model trains here.
 
     Same semantics as ``model.fit(x, y, epochs, batch_size, validation_split, shuffle=True)``
     with the model's own optimizer: ``validation_split`` holds out the *last* fraction of the
     rows before any shuffling; the training rows are reshuffled every epoch (seeded); the last
-    batch may be partial; ``loss`` and ``accuracy`` are sample-weighted means over the epoch.
-    The difference is speed: a whole epoch runs as one compiled loop (XLA for runs large enough
-    to repay its compile time) over batches gathered
-    from a single in-memory tensor (no per-step Python, no data-pipeline copies). See
-    BENCHMARKS.md for the measured gain over the chapter's ``fit``.
+    batch may be partial; logged losses (and accuracy) are sample-weighted means over the epoch.
+    The difference is speed: an epoch runs as one compiled loop (XLA for runs large enough to
+    repay its compile time) over batches gathered from a single in-memory tensor (no per-step
+    Python, no data-pipeline copies). See BENCHMARKS.md for the measured gain over ``fit``.
 
-    ``x`` may be one array or a list of column blocks with the same rows, joined batch by batch
-    (so a wide input need not exist in memory as one matrix); uint8 blocks are read as
-    value/255, the scaling of :func:`~manifoldviz.transforms.flatten_scaled`.
+    Parameters
+    ----------
+    model
+        A compiled Keras model (its optimizer is used; its compiled loss is not).
+    x
+        One array, or a list of column blocks with the same rows joined batch by batch (a wide
+        input need not exist in memory as one matrix); uint8 blocks are read as value/255, the
+        scaling of :func:`~manifoldviz.data.transforms.flatten_scaled`.
+    y
+        Integer labels for ``task="classify"``; None for ``task="reconstruct"``, where the
+        target is the (joined, scaled) input itself and the loss binary cross-entropy.
+    task
+        ``"classify"`` (sparse categorical cross-entropy and accuracy) or ``"reconstruct"``.
+    n_epochs, batch_size, seed
+        Epochs, rows per step, and the seed of the per-epoch shuffles.
+    validation_split, validation_data
+        Held-out rows measured after every epoch (``val_*`` in the history).
+    label, progress
+        Each epoch's metrics are reported as one line ``"{label}: epoch i/n ..."``.
+    on_epoch_end
+        ``on_epoch_end(epoch, logs)`` after every epoch (0-based), e.g. to snapshot.
+    first_epoch_marks, on_mark
+        ``on_mark(step)`` is called after each of these step counts within the first epoch
+        (snapshots of the fast early change).
 
-    ``on_epoch_end(epoch, logs)`` is called after every epoch (0-based), e.g. to snapshot.
-
-    Returns the history as ``{"loss", "accuracy", "val_loss", "val_accuracy"}`` lists.
+    Returns
+    -------
+    dict
+        The history: ``loss`` (and ``accuracy``), plus ``val_loss`` (and ``val_accuracy``).
     """
+    if task not in TASKS:
+        raise InvalidInputError(f"unknown task {task!r}; choose from {', '.join(TASKS)}")
     from manifoldviz.keras_import import keras_module
 
     keras = keras_module()
@@ -79,44 +129,57 @@ def fit_classifier(
 
     from manifoldviz.seeding import rng
 
+    classify = task == "classify"
     blocks = [_block_tensor(b) for b in _as_blocks(x)]
-    y_all = tf.convert_to_tensor(np.asarray(y, dtype=np.int32))
     n_rows = int(blocks[0].shape[0])
+    # Reconstruction has no labels: a dummy row index stands in, so one code path gathers both.
+    labels = np.asarray(y if classify else np.zeros(n_rows), dtype=np.int32)
+    y_all = tf.convert_to_tensor(labels)
     if validation_data is not None:
-        val_blocks = [
-            tf.convert_to_tensor(b, dtype=tf.float32) for b in _as_blocks(validation_data[0])
-        ]
-        y_val = tf.convert_to_tensor(np.asarray(validation_data[1], dtype=np.int32))
+        val_blocks = [_block_tensor(b) for b in _as_blocks(validation_data[0])]
+        val_labels = validation_data[1] if classify else np.zeros(int(val_blocks[0].shape[0]))
+        y_val = tf.convert_to_tensor(np.asarray(val_labels, dtype=np.int32))
         n_train = n_rows
     elif validation_split:
         n_train = int(np.ceil(n_rows * (1.0 - validation_split)))  # Keras's own rule
         val_blocks, y_val = [b[n_train:] for b in blocks], y_all[n_train:]
     else:
         n_train, val_blocks, y_val = n_rows, None, None
-    full_batches, tail = divmod(n_train, batch_size)
     # XLA's compile costs about a second; it pays for itself only on runs of some size.
     use_xla = n_train * n_epochs >= 200_000
     optimizer = model.optimizer
     optimizer.build(model.trainable_variables)
-    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    if classify:
+        loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    else:
+        loss_fn = keras.losses.BinaryCrossentropy()
 
     def rows(blocks: list[Any], indices: Any) -> Any:
         """Gather rows from each column block and join them: one batch of inputs."""
         return _joined([tf.gather(block, indices) for block in blocks])
 
+    def measure(inputs: Any, labels: Any, training: bool) -> tuple[Any, Any]:
+        outputs = model(inputs, training=training)
+        if classify:
+            return loss_fn(labels, outputs), _correct(outputs, labels)
+        return loss_fn(inputs, outputs), tf.constant(0.0)
+
     def step(blocks: list[Any], labels: Any, indices: Any) -> tuple[Any, Any]:
         x_batch, y_batch = rows(blocks, indices), tf.gather(labels, indices)
         with tf.GradientTape() as tape:
-            probabilities = model(x_batch, training=True)
-            loss = loss_fn(y_batch, probabilities)
+            loss, correct = measure(x_batch, y_batch, True)
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply(gradients, model.trainable_variables)
         size = tf.cast(tf.shape(indices)[0], tf.float32)
-        return loss * size, _correct(probabilities, y_batch)
+        return loss * size, correct
 
     # Data goes in as arguments, not captured: it is freed as soon as this call returns.
+    # Each distinct segment length traces once (a whole epoch, or the first epoch's pieces).
     @tf.function(jit_compile=use_xla)
-    def train_epoch(blocks: list[Any], labels: Any, order: Any) -> tuple[Any, Any]:
+    def train_segment(blocks: list[Any], labels: Any, order: Any) -> tuple[Any, Any]:
+        n_segment = order.shape[0]
+        full_batches, tail = divmod(n_segment, batch_size)
+
         def body(i: Any, loss_sum: Any, correct: Any) -> tuple[Any, Any, Any]:
             indices = tf.slice(order, [i * batch_size], [batch_size])
             batch_loss, batch_correct = step(blocks, labels, indices)
@@ -130,13 +193,13 @@ def fit_classifier(
             indices = tf.slice(order, [full_batches * batch_size], [tail])
             batch_loss, batch_correct = step(blocks, labels, indices)
             loss_sum, correct = loss_sum + batch_loss, correct + batch_correct
-        return loss_sum / n_train, correct / n_train
+        return loss_sum, correct
 
     @tf.function  # not XLA: a forward pass gains little and each new shape would recompile
     def evaluate_block(blocks: list[Any], labels: Any) -> tuple[Any, Any]:
-        probabilities = model(_joined(blocks), training=False)
         size = tf.cast(tf.shape(labels)[0], tf.float32)
-        return loss_fn(labels, probabilities) * size, _correct(probabilities, labels)
+        loss, correct = measure(_joined(blocks), labels, False)
+        return loss * size, correct
 
     def evaluate(blocks: list[Any], labels: Any) -> tuple[float, float]:
         n_eval, loss_sum, correct = int(labels.shape[0]), 0.0, 0.0
@@ -147,16 +210,32 @@ def fit_classifier(
             loss_sum, correct = loss_sum + float(block_loss), correct + float(block_correct)
         return loss_sum / n_eval, correct / n_eval
 
+    marks = sorted({m for m in first_epoch_marks if 0 < m * batch_size < n_train})
     shuffler = rng(seed, "epoch-order")
-    history: dict[str, list[float]] = {"loss": [], "accuracy": []}
+    history: dict[str, list[float]] = {"loss": []}
+    if classify:
+        history["accuracy"] = []
     if val_blocks is not None:
-        history.update(val_loss=[], val_accuracy=[])
+        history["val_loss"] = []
+        if classify:
+            history["val_accuracy"] = []
     for epoch in range(n_epochs):
-        order = tf.constant(shuffler.permutation(n_train).astype(np.int32))
-        loss, accuracy = train_epoch(blocks, y_all, order)
-        logs = {"loss": float(loss), "accuracy": float(accuracy)}
+        order = shuffler.permutation(n_train).astype(np.int32)
+        bounds = [m * batch_size for m in marks] if epoch == 0 else []
+        loss_sum, correct = 0.0, 0.0
+        for start, stop in zip([0, *bounds], [*bounds, n_train], strict=True):
+            part_loss, part_correct = train_segment(blocks, y_all, tf.constant(order[start:stop]))
+            loss_sum, correct = loss_sum + float(part_loss), correct + float(part_correct)
+            if stop < n_train and on_mark:
+                on_mark(stop // batch_size)
+        logs = {"loss": loss_sum / n_train}
+        if classify:
+            logs["accuracy"] = correct / n_train
         if val_blocks is not None:
-            logs["val_loss"], logs["val_accuracy"] = evaluate(val_blocks, y_val)
+            val_loss, val_accuracy = evaluate(val_blocks, y_val)
+            logs["val_loss"] = val_loss
+            if classify:
+                logs["val_accuracy"] = val_accuracy
         for name, value in logs.items():
             history[name].append(value)
         if progress:

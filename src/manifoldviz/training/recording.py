@@ -1,7 +1,7 @@
 """Recording a training trajectory: representations, weights and metrics, snapshot by snapshot.
 
 :class:`Trajectory` is the record (plain arrays and JSON, saved as ``.npz`` plus ``.json``, no
-pickles). :func:`trajectory_recorder` makes the Keras callback that fills it: one snapshot
+pickles). :class:`TrajectoryRecorder` fills it through the training loop's hooks: one snapshot
 before training, a few within the first epoch (where most of the change happens), then one at
 the end of every epoch.
 """
@@ -24,7 +24,7 @@ from manifoldviz.data.npz import read_npz_arrays, write_npz
 from manifoldviz.errors import InvalidInputError
 
 
-@dataclass
+@dataclass(frozen=True)
 class Trajectory:
     """Snapshots of one training run.
 
@@ -84,66 +84,117 @@ def flat_weights(model: Any) -> FloatArray:
     )
 
 
-def trajectory_recorder(
-    probe: FloatArray,
-    probe_labels: npt.NDArray[np.uint8],
-    represent: Callable[[Any, FloatArray], FloatArray],
-    *,
-    steps_per_epoch: int,
-    first_epoch_snapshots: int = 3,
-) -> Any:
-    """A Keras callback recording a :class:`Trajectory` into its ``trajectory`` attribute.
+class TrajectoryRecorder:
+    """Records a :class:`Trajectory` while :func:`~manifoldviz.training.loop.fit` trains.
 
-    ``represent(model, probe)`` returns the representation to record (a hidden layer, a latent
-    code). ``first_epoch_snapshots`` extra snapshots are spread evenly within the first epoch.
+    Pass :meth:`on_mark` and :meth:`on_epoch_end` to ``fit`` (with ``first_epoch_marks`` from
+    :meth:`first_epoch_marks`): a snapshot before training, at a few steps within the first
+    epoch, where change is fastest, and after every epoch.
+
+    Parameters
+    ----------
+    model
+        The Keras model being trained (read, never changed).
+    probe, probe_labels
+        The held-out images whose representation is recorded, and their digits.
+    represent
+        ``represent(model, probe)``: the representation to record (a hidden layer, a code).
+    steps_per_epoch
+        Training steps in one epoch.
+    first_epoch_snapshots
+        Extra snapshots spread evenly within the first epoch.
     """
-    from manifoldviz.keras_import import keras_module
 
-    keras = keras_module()
-    inside = sorted(
-        {
-            max(1, round(steps_per_epoch * (i + 1) / (first_epoch_snapshots + 1)))
-            for i in range(first_epoch_snapshots)
-        }
-        - {steps_per_epoch}
-    )
+    def __init__(
+        self,
+        model: Any,
+        probe: FloatArray,
+        probe_labels: npt.NDArray[np.uint8],
+        represent: Callable[[Any, FloatArray], FloatArray],
+        *,
+        steps_per_epoch: int,
+        first_epoch_snapshots: int = 3,
+    ) -> None:
+        self.model = model
+        self.probe = probe
+        self.probe_labels = np.asarray(probe_labels, np.uint8)
+        self.represent = represent
+        self.steps_per_epoch = steps_per_epoch
+        self.marks = sorted(
+            {
+                max(1, round(steps_per_epoch * (i + 1) / (first_epoch_snapshots + 1)))
+                for i in range(first_epoch_snapshots)
+            }
+            - {steps_per_epoch}
+        )
+        self.representations: list[FloatArray] = []
+        self.weights: list[FloatArray] = []
+        self.snapshots: list[dict[str, float]] = []
+        self.snap(0.0, {})
 
-    callback: Any = keras.callbacks.Callback
+    def first_epoch_marks(self) -> list[int]:
+        """The step counts within the first epoch at which to snapshot.
 
-    class TrajectoryRecorder(callback):
-        def __init__(self) -> None:
-            super().__init__()
-            self.representations: list[FloatArray] = []
-            self.weights: list[FloatArray] = []
-            self.snapshots: list[dict[str, float]] = []
-            self.epoch = 0
+        Returns
+        -------
+        list of int
+            Increasing, each below ``steps_per_epoch``.
+        """
+        return list(self.marks)
 
-        def _snap(self, at: float, logs: dict[str, float] | None) -> None:
-            self.representations.append(np.asarray(represent(self.model, probe), np.float32))
-            self.weights.append(flat_weights(self.model))
-            numbers = {k: float(v) for k, v in (logs or {}).items()}
-            self.snapshots.append({"epoch": round(at, 4), **numbers})
+    def snap(self, at: float, logs: dict[str, float]) -> None:
+        """Record the probe's representation and the weights now, ``at`` epochs in.
 
-        def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
-            self._snap(0.0, {})
+        Parameters
+        ----------
+        at
+            Epochs trained so far (a fraction within the first epoch).
+        logs
+            The metrics to record beside it.
+        """
+        self.representations.append(np.asarray(self.represent(self.model, self.probe), np.float32))
+        self.weights.append(flat_weights(self.model))
+        numbers = {k: float(v) for k, v in logs.items()}
+        self.snapshots.append({"epoch": round(at, 4), **numbers})
 
-        def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
-            self.epoch = epoch
+    def on_mark(self, step: int) -> None:
+        """Snapshot ``step`` steps into the first epoch (the loop's ``on_mark``).
 
-        def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
-            if self.epoch == 0 and batch + 1 in inside:
-                self._snap((batch + 1) / steps_per_epoch, {})
+        Parameters
+        ----------
+        step
+            Steps trained so far.
+        """
+        self.snap(step / self.steps_per_epoch, {})
 
-        def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
-            self._snap(epoch + 1.0, logs)
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        """Snapshot after an epoch (the loop's ``on_epoch_end``).
 
-        @property
-        def trajectory(self) -> Trajectory:
-            return Trajectory(
-                np.stack(self.representations),
-                np.stack(self.weights),
-                np.asarray(probe_labels, np.uint8),
-                self.snapshots,
-            )
+        Parameters
+        ----------
+        epoch
+            The epoch just finished, 0-based.
+        logs
+            Its metrics.
+        """
+        self.snap(epoch + 1.0, logs)
 
-    return TrajectoryRecorder()
+    def trajectory(self, info: dict[str, Any] | None = None) -> Trajectory:
+        """The snapshots so far as a :class:`Trajectory`.
+
+        Parameters
+        ----------
+        info
+            What the record says about the model (kind, layer, shapes).
+
+        Returns
+        -------
+        Trajectory
+        """
+        return Trajectory(
+            np.stack(self.representations),
+            np.stack(self.weights),
+            self.probe_labels,
+            self.snapshots,
+            dict(info or {}),
+        )

@@ -22,7 +22,7 @@ from manifoldviz.data.transforms import flatten_scaled, shuffled_labels
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.progress import Progress
 from manifoldviz.provenance import library_versions
-from manifoldviz.training.recording import Trajectory, trajectory_recorder
+from manifoldviz.training.recording import Trajectory, TrajectoryRecorder
 from manifoldviz.trajectories import projection as proj
 from manifoldviz.trajectories import weightspace
 
@@ -139,7 +139,7 @@ def _record(
     from manifoldviz.models import architectures as models
     from manifoldviz.models.dense_runtime import DenseStack
     from manifoldviz.seeding import seed_everything
-    from manifoldviz.training.loop import progress_callback
+    from manifoldviz.training.loop import fit
 
     seed_everything(seed)
     x = flatten_scaled(data.x_train)
@@ -153,39 +153,43 @@ def _record(
                 return stack(p)
             return np.maximum(p @ stack.weights[0] + stack.weights[1], 0)
 
-        targets: np.ndarray = labels
     else:
         model, encoder, _ = models.autoencoder("dense", 16)
 
         def represent(m: Any, p: np.ndarray) -> np.ndarray:
             return DenseStack.from_keras(encoder)(p)
 
-        targets = x
     steps = math.ceil(len(x) * 0.8 / config.batch_size)
-    recorder = trajectory_recorder(
+    recorder = TrajectoryRecorder(
+        model,
         probe,
         probe_labels,
         represent,
         steps_per_epoch=steps,
         first_epoch_snapshots=config.first_epoch_snapshots,
     )
-    model.fit(
+    fit(
+        model,
         x,
-        targets,
-        epochs=config.n_epochs,
+        labels if config.model == "mlp" else None,
+        task="classify" if config.model == "mlp" else "reconstruct",
+        n_epochs=config.n_epochs,
         batch_size=config.batch_size,
+        seed=seed,
         validation_split=0.2,
-        verbose=0,
-        callbacks=[recorder, progress_callback(f"{config.model}", config.n_epochs, progress)],
+        label=config.model,
+        progress=progress,
+        on_epoch_end=recorder.on_epoch_end,
+        first_epoch_marks=recorder.first_epoch_marks(),
+        on_mark=recorder.on_mark,
     )
-    trajectory = recorder.trajectory
-    trajectory.info = {
+    info = {
         "model": config.model,
         "layer": config.layer_name,
         "shapes": [list(w.shape) for w in model.trainable_weights],
         "activations": [layer.get_config().get("activation", "linear") for layer in model.layers],
     }
-    return trajectory
+    return recorder.trajectory(info)
 
 
 def run(
@@ -197,7 +201,7 @@ def run(
     """Train (and compare), record, and project; see the module docstring."""
     config = config or TrajectoryConfig()
     if data is None:
-        data = load_mnist(config.data, limit=config.limit, seed=config.seed, notify=progress)
+        data = load_mnist(config.data, limit=config.limit, seed=config.seed, progress=progress)
     chosen = probe_indices(data.y_test, config.probe_size, seed=config.seed)
     probe, probe_labels = flatten_scaled(data.x_test[chosen]), data.y_test[chosen]
     variants: dict[str, np.ndarray] = {"true": data.y_train}
