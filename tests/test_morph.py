@@ -116,3 +116,25 @@ def test_mp4_when_imageio_ffmpeg_is_installed(result, tmp_path: Path) -> None:
     pytest.importorskip("imageio_ffmpeg")
     path = result.save_gif(tmp_path / "morph.mp4", scale=3)
     assert path.stat().st_size > 1000 and path.read_bytes()[4:8] == b"ftyp"
+
+
+def test_another_pair_never_retrains(tiny_mnist, result) -> None:
+    messages: list[str] = []
+    other = interpolate(3, 8, n_steps=6, data=tiny_mnist, seed=1, progress=messages.append)
+    assert not any("epoch" in m for m in messages)  # both models came from the cache
+    assert sum("loaded from cache" in m for m in messages) == 2
+    picked = (other.settings["index_a"], other.settings["index_b"])
+    assert picked != (result.settings["index_a"], result.settings["index_b"])
+    assert other.settings["seed"] == 1 and other.settings["model_seed"] == 0
+
+
+def test_a_new_model_seed_trains_new_models(tiny_mnist, tmp_path: Path) -> None:
+    messages: list[str] = []
+    store = Store(tmp_path / "cache")
+    interpolate(3, 8, n_steps=4, data=tiny_mnist, model_seed=1, store=store)
+    again = interpolate(
+        3, 8, n_steps=4, data=tiny_mnist, model_seed=1, store=store, progress=messages.append
+    )
+    assert again.settings["model_seed"] == 1
+    assert sum("loaded from cache" in m for m in messages) == 2
+    assert len(store.entries()) == 2  # one autoencoder, one classifier for model seed 1

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from manifoldviz_cli.options import data_options, examples, progress_printer, quiet_option
+from manifoldviz_cli.options import (
+    data_option,
+    examples,
+    limit_option,
+    model_seed_option,
+    progress_printer,
+    quiet_option,
+    seed_option,
+)
 
 OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
 
@@ -115,7 +123,10 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
     default=None,
     help="Use this test-set image as the end (must be a digit B).",
 )
-@data_options
+@seed_option("Picks the two test images: another seed, another pair (the models stay).")
+@limit_option
+@data_option
+@model_seed_option
 @quiet_option
 def interpolate(
     a: int,
@@ -135,6 +146,7 @@ def interpolate(
     index_a: int | None,
     index_b: int | None,
     seed: int,
+    model_seed: int,
     limit: int | None,
     data: str | None,
     quiet: bool,
@@ -167,6 +179,7 @@ def interpolate(
         b,
         n_steps=steps,
         seed=seed,
+        model_seed=model_seed,
         data=data,
         limit=limit,
         model=model,

@@ -19,6 +19,16 @@ def seed_option(
     )
 
 
+model_seed_option = click.option(
+    "--model-seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=0,
+    show_default=True,
+    help="Seeds the training of the cached models (and the --limit subset); another --seed "
+    "picks other images without retraining.",
+)
+
+
 def epochs_option(default: int, help: str = "Training epochs.") -> Callable[[F], F]:
     """--epochs N (at least 1), stored as ``n_epochs``."""
     return click.option(

@@ -57,6 +57,8 @@ class MnistData:
         The per-split subset size asked for, if any.
     notices
         One-line notices about the source (for example that the small sample is in use).
+    known_fingerprint
+        The arrays' fingerprint when already known (kept with an unpacked copy of a file).
     """
 
     x_train: npt.NDArray[np.uint8]
@@ -66,6 +68,7 @@ class MnistData:
     source: Source
     limit: int | None = None
     notices: tuple[str, ...] = field(default=())
+    known_fingerprint: str | None = field(default=None, repr=False)
 
     def __iter__(self) -> Iterator[Split]:
         yield self.x_train, self.y_train
@@ -79,11 +82,9 @@ class MnistData:
     @functools.cached_property
     def _fingerprint(self) -> str:
         """A short hash of the exact arrays, used in cache keys (same data, same key)."""
-        digest = hashlib.blake2b(digest_size=12)
-        for array in (self.x_train, self.y_train, self.x_test, self.y_test):
-            digest.update(str(array.shape).encode())
-            digest.update(np.ascontiguousarray(array).data)
-        return digest.hexdigest()
+        if self.known_fingerprint is not None:
+            return self.known_fingerprint
+        return fingerprint_splits(((self.x_train, self.y_train), (self.x_test, self.y_test)))
 
     def fingerprint(self) -> str:
         """A short hash of the exact arrays, used in cache keys (same data, same key).
@@ -111,6 +112,16 @@ class MnistData:
             "limit": self.limit,
             "fingerprint": self.fingerprint(),
         }
+
+
+def fingerprint_splits(splits: tuple[Split, Split]) -> str:
+    """A short hash of the exact arrays (shapes and bytes): same data, same cache keys."""
+    digest = hashlib.blake2b(digest_size=12)
+    for split in splits:
+        for array in split:
+            digest.update(str(array.shape).encode())
+            digest.update(np.ascontiguousarray(array).data)
+    return digest.hexdigest()
 
 
 def keras_cache_path() -> Path:
@@ -182,9 +193,10 @@ def load_mnist(
         offline = os.environ.get(ENV_OFFLINE, "") not in ("", "0")
     notices: list[str] = []
     for source in plan_sources(data, offline=offline):
-        loaded = _load_from(source)
-        if loaded is None:
+        found = _load_from(source)
+        if found is None:
             continue
+        loaded, known = found
         if source.kind == SAMPLE and data is None and os.environ.get(ENV_DATA) != SAMPLE:
             notices.append(
                 "No full MNIST found: using the embedded 5,000-digit sample "
@@ -192,6 +204,7 @@ def load_mnist(
             )
         (x_train, y_train), (x_test, y_test) = loaded
         if limit is not None:
+            known = None  # a subset has a fingerprint of its own
             keep_train = stratified_subset(y_train, limit, seed=seed)
             keep_test = stratified_subset(y_test, limit, seed=seed + 1)
             x_train, y_train = x_train[keep_train], y_train[keep_train]
@@ -199,24 +212,33 @@ def load_mnist(
         if progress:
             for notice in notices:
                 progress(notice)
-        return MnistData(x_train, y_train, x_test, y_test, source, limit, tuple(notices))
+        return MnistData(x_train, y_train, x_test, y_test, source, limit, tuple(notices), known)
     raise ManifoldvizError("no MNIST source could be loaded")  # the sample always loads
 
 
-def _load_from(source: Source) -> tuple[Split, Split] | None:
+def _load_from(source: Source) -> tuple[tuple[Split, Split], str | None] | None:
+    """The splits of ``source`` and, for a file, their fingerprint; None if it is not there."""
     if source.kind in ("path", "env"):
         path = Path(source.location).expanduser()
         if not path.exists():
             what = "--data" if source.kind == "path" else f"${ENV_DATA}"
             raise InvalidInputError(f"{what}: {path} does not exist", param="data")
-        return load_mnist_file(path)
+        return _load_file(path)
     if source.kind == "keras-cache":
         path = Path(source.location)
-        return load_mnist_file(path) if path.is_file() else None
+        return _load_file(path) if path.is_file() else None
     if source.kind == "keras-download":
         downloaded = _keras_download()
-        return load_mnist_file(downloaded) if downloaded is not None else None
-    return load_sample()
+        return _load_file(downloaded) if downloaded is not None else None
+    return load_sample(), None
+
+
+def _load_file(path: Path) -> tuple[tuple[Split, Split], str]:
+    """A user's file, read and vetted once, then memory-mapped from its unpacked copy."""
+    from manifoldviz.data.unpacked import load_unpacked
+    from manifoldviz.store import cache_root
+
+    return load_unpacked(path, load_mnist_file, fingerprint_splits, cache_root() / "data")
 
 
 def _keras_download(timeout: float = 3.0) -> Path | None:

@@ -6,6 +6,7 @@ the tens of milliseconds and the bytes identical for identical input.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -33,16 +34,22 @@ class Panel:
 
 
 @lru_cache(maxsize=8)
-def _font(size: int):
+def _font(size: int) -> Any:
     from PIL import ImageFont
 
     try:
-        import matplotlib
-
-        path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
-        return ImageFont.truetype(str(path), size)
-    except (ImportError, OSError):
+        return ImageFont.truetype(str(_dejavu_sans()), size)
+    except OSError:
         return ImageFont.load_default(size)
+
+
+def _dejavu_sans() -> Path:
+    """matplotlib's DejaVu Sans, found without importing matplotlib (half a second saved)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise OSError("matplotlib is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return folder / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
 
 
 def compose_frame(panels: Sequence[Panel], *, title: str, scale: int) -> npt.NDArray[np.uint8]:

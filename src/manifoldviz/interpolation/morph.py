@@ -133,6 +133,7 @@ def morph(
     *,
     n_steps: int = 12,
     seed: int = 0,
+    model_seed: int = 0,
     data: str | os.PathLike[str] | MnistData | None = None,
     limit: int | None = None,
     model: str = "dense",
@@ -152,7 +153,10 @@ def morph(
     n_steps
         Frames on each path, endpoints included (2-200).
     seed
-        Picks the endpoint images and seeds model training.
+        Picks the endpoint images (a new seed is a new pair; the models stay the same).
+    model_seed
+        Seeds the training of the cached models and the ``limit`` subset: changing the pair
+        never retrains.
     data, limit
         The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
     model, latent_dim
@@ -172,12 +176,12 @@ def morph(
     latent_path = paths.latent_path_fn(path)
     ae_spec = AutoencoderSpec(architecture=model, latent_dim=latent_dim)
     if not isinstance(data, MnistData):
-        data = load_mnist(data, limit=limit, seed=seed, progress=progress)
+        data = load_mnist(data, limit=limit, seed=model_seed, progress=progress)
     i_a, i_b = pick_endpoints(data.y_test, a, b, seed=seed, index_a=index_a, index_b=index_b)
 
     store = store or Store(progress=progress)
-    ae = autoencoder(data, ae_spec, seed=seed, store=store, progress=progress)
-    mlp = classifier(data, ClassifierSpec(), seed=seed, store=store, progress=progress)
+    ae = autoencoder(data, ae_spec, seed=model_seed, store=store, progress=progress)
+    mlp = classifier(data, ClassifierSpec(), seed=model_seed, store=store, progress=progress)
 
     endpoints = flatten_scaled(data.x_test[[i_a, i_b]])
     pixel = paths.linear_path(endpoints[0], endpoints[1], n_steps)
@@ -185,14 +189,16 @@ def morph(
     latent = np.clip(ae.decode(latent_path(codes[0], codes[1], n_steps)), 0, 1)
     t = paths.step_times(n_steps)
 
+    # Both paths in one pass over the training set: its conversion to float dominates.
+    nearest = evidence.nearest_distances(np.concatenate([pixel, latent]), data.x_train)
     per_path = {}
-    for name, frames in (("pixel", pixel), ("latent", latent)):
+    for i, (name, frames) in enumerate((("pixel", pixel), ("latent", latent))):
         recon_error = np.mean((ae.reconstruct(frames) - frames) ** 2, axis=1)
         per_path[name] = evidence.frame_evidence(
             t,
             mlp.predict_proba(frames),
             recon_error,
-            evidence.nearest_distances(frames, data.x_train),
+            nearest[i * n_steps : (i + 1) * n_steps],
         )
     summary = {name: evidence.path_summary(ev) for name, ev in per_path.items()}
     settings = {
@@ -202,6 +208,7 @@ def morph(
         "index_b": i_b,
         "n_steps": n_steps,
         "seed": seed,
+        "model_seed": model_seed,
         "path": path,
         "autoencoder": asdict(ae_spec),
         "autoencoder_test_loss": ae.info.get("test_loss"),

@@ -211,6 +211,7 @@ def interpolate(
     *,
     n_steps: int = 12,
     seed: int = 0,
+    model_seed: int = 0,
     data: str | os.PathLike[str] | MnistData | None = None,
     limit: int | None = None,
     model: str = "dense",
@@ -230,7 +231,10 @@ def interpolate(
     n_steps
         Frames on each path, endpoints included (2-200).
     seed
-        Picks the endpoint images and seeds model training.
+        Picks the endpoint images (a new seed is a new pair; the models stay the same).
+    model_seed
+        Seeds the training of the cached models and the ``limit`` subset: changing the pair
+        never retrains.
     data, limit
         The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
     model, latent_dim
@@ -260,6 +264,7 @@ def interpolate(
         b,
         n_steps=n_steps,
         seed=seed,
+        model_seed=model_seed,
         data=data,
         limit=limit,
         model=model,
