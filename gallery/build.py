@@ -21,6 +21,7 @@ from pathlib import Path
 
 from manifoldviz.atomic import write_bytes_atomic
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
+from manifoldviz.progress import report_step
 
 ENV_OUT = "MANIFOLDVIZ_GALLERY_OUT"
 ENV_QUICK = "MANIFOLDVIZ_GALLERY_QUICK"
@@ -129,10 +130,16 @@ def build(
     env[ENV_QUICK] = "1" if quick else "0"
     if data:
         env["MANIFOLDVIZ_MNIST"] = data
-    for script in scripts:
+    for number, script in enumerate(scripts):
         entry = read_entry(script)
-        if progress:
-            progress(f"gallery: running {script.name}")
+        report_step(
+            progress,
+            f"gallery: running {script.name}",
+            label="gallery",
+            done=number,
+            total=len(scripts),
+            unit="figure",
+        )
         done = subprocess.run(
             [sys.executable, str(script)], env=env, capture_output=True, text=True, cwd=folder
         )
@@ -143,6 +150,14 @@ def build(
             report.failed[script.name] = lines[-1] if lines else f"exit {done.returncode}"
             if progress:
                 progress(f"gallery: {script.name} FAILED: {report.failed[script.name]}")
+    report_step(
+        progress,
+        f"gallery: {len(report.built)} of {len(scripts)} figures built",
+        label="gallery",
+        done=len(scripts),
+        total=len(scripts),
+        unit="figure",
+    )
     report.index = write_index(folder, report.built, quick=quick, seed=seed)
     if report.failed:
         reasons = "; ".join(f"{name}: {why}" for name, why in report.failed.items())

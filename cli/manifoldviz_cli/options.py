@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -123,9 +124,13 @@ def data_options(func: F) -> F:
 
 
 def progress_printer(quiet: bool) -> Callable[[str], None] | None:
-    """Line-by-line progress on stderr (no control characters, so logs stay clean)."""
+    """Progress on stderr: bars on a terminal; plain lines in a log (no control characters)."""
     if quiet:
         return None
+    if sys.stderr.isatty():
+        from manifoldviz.progress import ProgressBars
+
+        return ProgressBars(file=sys.stderr)
     return lambda message: click.echo(message, err=True)
 
 

@@ -22,6 +22,7 @@ _EXPORTS = {
     "explore": "manifoldviz.explore.page",
     "ExplorePage": "manifoldviz.explore.page",
     "Store": "manifoldviz.store",
+    "ProgressBars": "manifoldviz.progress",
     "ManifoldvizError": "manifoldviz.errors",
     "InvalidInputError": "manifoldviz.errors",
     "seed_everything": "manifoldviz.seeding",
@@ -32,6 +33,7 @@ __all__ = [
     "InvalidInputError",
     "ManifoldvizError",
     "MnistData",
+    "ProgressBars",
     "Store",
     "__version__",
     "explore",
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from manifoldviz.data.sources import MnistData, load_mnist
     from manifoldviz.errors import InvalidInputError, ManifoldvizError
     from manifoldviz.explore.page import ExplorePage, explore
+    from manifoldviz.progress import ProgressBars
     from manifoldviz.reports.interpolation import InterpolationResult, interpolate
     from manifoldviz.seeding import seed_everything
     from manifoldviz.store import Store

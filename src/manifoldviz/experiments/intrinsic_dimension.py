@@ -20,7 +20,7 @@ from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled, with_noise_channels, with_zero_channels
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.experiments.dimension_estimators import estimate, parse_estimator
-from manifoldviz.progress import Progress
+from manifoldviz.progress import Progress, report_step
 from manifoldviz.provenance import library_versions
 from manifoldviz.seeding import rng
 
@@ -163,8 +163,14 @@ def run(
         for variant, values in inputs.items():
             for name, value in estimate(values, config.estimators).items():
                 variants[variant][name].append(round(value, 3))
-            if progress:
-                progress(f"subsample {repeat + 1}/{config.n_repeats}: {variant} done")
+            report_step(
+                progress,
+                f"subsample {repeat + 1}/{config.n_repeats}: {variant} done",
+                label="intrinsic dimension",
+                done=repeat * len(inputs) + list(inputs).index(variant) + 1,
+                total=config.n_repeats * len(inputs),
+                unit="estimate",
+            )
         if config.per_digit:
             labels = data.y_train[chosen]
             for digit in range(10):

@@ -23,7 +23,7 @@ from manifoldviz.atomic import write_json_atomic
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.experiments.executor import Executor, Outcome, SequentialExecutor
-from manifoldviz.progress import Progress
+from manifoldviz.progress import Progress, report_step
 from manifoldviz.provenance import library_versions
 
 RESULTS = "results.json"
@@ -195,12 +195,22 @@ def sweep(
             else:
                 todo.append((f"{condition}|{seed}", {"condition": condition, "seed": seed}))
 
+    n_finished = 0
+
     def finished(outcome: Outcome) -> None:
+        nonlocal n_finished
+        n_finished += 1
         condition, seed = outcome.key.rsplit("|", 1)
         if outcome.ok:
             runs.append(outcome.value)
-            if progress and not in_process:
-                progress(f"{experiment}: {condition}, seed {seed} finished")
+            report_step(
+                progress,
+                f"{experiment}: {condition}, seed {seed} finished",
+                label=f"{experiment} runs",
+                done=n_finished,
+                total=len(todo),
+                unit="run",
+            )
         else:
             failures.append(
                 {

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.progress import Progress
+from manifoldviz.progress import Progress, report_step
 
 
 def plain_history(history: dict[str, list[Any]]) -> dict[str, list[float]]:
@@ -238,9 +238,15 @@ def fit(
                 logs["val_accuracy"] = val_accuracy
         for name, value in logs.items():
             history[name].append(value)
-        if progress:
-            numbers = "  ".join(f"{k} {v:.4f}" for k, v in sorted(logs.items()))
-            progress(f"{label}: epoch {epoch + 1}/{n_epochs}  {numbers}")
+        numbers = "  ".join(f"{k} {v:.4f}" for k, v in sorted(logs.items()))
+        report_step(
+            progress,
+            f"{label}: epoch {epoch + 1}/{n_epochs}  {numbers}",
+            label=label,
+            done=epoch + 1,
+            total=n_epochs,
+            unit="epoch",
+        )
         if on_epoch_end:
             on_epoch_end(epoch, logs)
     return history
