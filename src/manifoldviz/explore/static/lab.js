@@ -78,7 +78,8 @@ function framesAt(nets, a, b, t, pathKind) {
     ["latent", xLatent, zLatent],
   ]) {
     const p = nets.classify(x);
-    const recon = nets.reconstruct(x);
+    // decode(encode(x)); the pixel frame's code is at hand, the latent frame's is re-encoded
+    const recon = name === "pixel" ? nets.decode(z) : nets.reconstruct(x);
     out[name] = {
       x,
       z,

@@ -1,0 +1,163 @@
+"""Time the interpolation lab: building the page, and the slider in a real browser.
+
+Build: ``manifoldviz explore`` end to end as the console command with the models cached,
+against warm ``manifoldviz interpolate 3 8`` in the same run (the same data and models, one GIF
+instead of one page); also the library call alone (``explore(...).save(...)``) in-process.
+
+Slider: the built page in headless Chromium (Debian's ``chromium`` through playwright), the
+slider moved with the arrow keys; for each key the page records the time from the input
+event to the end of its repaint work (both frames computed and drawn, the charts and the map
+redrawn), and to the next animation frame. The reference, in the same browser, is a bare page
+whose slider handler does nothing: what the browser itself costs per key. A new pair (the
+evidence curves recomputed) is timed by clicking palette digits.
+
+Usage:  python benchmarks/bench_explore.py --data ../shared/data/mnist.npz [--keys 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BARE_PAGE = """<!doctype html><html><body>
+<input id="t" type="range" min="0" max="1" step="0.01" value="0.5">
+<script>
+window.timings = [];
+document.getElementById("t").addEventListener("input", (event) => {
+  const timing = { sinceEvent: performance.now() - event.timeStamp, toFrame: null };
+  window.timings.push(timing);
+  requestAnimationFrame(() => { timing.toFrame = performance.now() - event.timeStamp; });
+});
+window.lab = { loaded: true, get timings() { return window.timings; } };
+</script></body></html>
+"""
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def sweep_slider(page: Any, n_keys: int) -> list[dict[str, float]]:
+    """Press the arrow keys on the focused slider, back and forth across [0, 1]."""
+    page.focus("#t")
+    page.keyboard.press("Home")
+    page.evaluate("window.lab.timings.length = 0")
+    for k in range(n_keys):
+        page.keyboard.press("ArrowRight" if (k // 100) % 2 == 0 else "ArrowLeft")
+    page.wait_for_timeout(200)  # let the last animation frame land
+    return list(page.evaluate("window.lab.timings.map(t => ({...t}))"))
+
+
+def summary(values: list[float]) -> str:
+    ordered = sorted(values)
+    p90 = ordered[int(0.9 * (len(ordered) - 1))]
+    return f"median {statistics.median(ordered):6.2f} ms   p90 {p90:6.2f} ms   (n={len(ordered)})"
+
+
+def browser_timings(lab_path: Path, bare_path: Path, n_keys: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("no chromium: slider not measured")
+        return
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1320, "height": 1000})
+        start = time.perf_counter()
+        page.goto(lab_path.as_uri())
+        page.wait_for_function("window.lab && window.lab.loaded", timeout=120_000)
+        print(f"page load to ready (wall):              {time.perf_counter() - start:.2f} s")
+        print(f"page ready after navigation (in page):  {page.evaluate('lab.loadedAt'):.0f} ms")
+        sweep_slider(page, 20)  # warm the JIT
+        lab = sweep_slider(page, n_keys)
+        clicks = []
+        for k in range(12):
+            clicks.append(
+                page.evaluate(
+                    """k => { const thumbs = document.querySelectorAll('#palette canvas');
+                    const t0 = performance.now(); thumbs[(7 * k) % thumbs.length].click();
+                    return performance.now() - t0; }""",
+                    k,
+                )
+            )
+        bare = browser.new_page()
+        bare.goto(bare_path.as_uri())
+        sweep_slider(bare, 20)
+        reference = sweep_slider(bare, n_keys)
+        browser.close()
+    print(f"slider event -> repaint done (lab):     {summary([t['sinceEvent'] for t in lab])}")
+    print(f"  of which the repaint work:            {summary([t['work'] for t in lab])}")
+    print(f"slider event -> next frame (lab):       {summary([t['toFrame'] for t in lab])}")
+    print(
+        f"reference, empty handler -> handled:    {summary([t['sinceEvent'] for t in reference])}"
+    )
+    print(f"reference, empty handler -> next frame: {summary([t['toFrame'] for t in reference])}")
+    print(f"new pair (curves recomputed):           {summary(clicks)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="full MNIST .npz")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--keys", type=int, default=300)
+    parser.add_argument("--cache", default=None, help="model cache (default: a fresh one)")
+    args = parser.parse_args()
+    data = str(Path(args.data).resolve())
+    exe = Path(sys.executable).with_name("manifoldviz")
+    workdir = Path(tempfile.mkdtemp(prefix="mv-bench-explore-"))
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env["MANIFOLDVIZ_CACHE"] = args.cache or str(workdir / "cache")
+    lab_path = workdir / "explore.html"
+    explore_cmd = [str(exe), "explore", "--data", data, "--out", str(lab_path), "--quiet"]
+    interpolate_cmd = [
+        *(str(exe), "interpolate", "3", "8", "--data", data),
+        *("--out", str(workdir / "x.gif"), "--quiet"),
+    ]
+    try:
+        timed(explore_cmd, env)  # trains the models once if the cache is cold
+        built = [timed(explore_cmd, env) for _ in range(args.repeats)]
+        reference = [timed(interpolate_cmd, env) for _ in range(args.repeats)]
+        library = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import time; t = time.perf_counter()\n"
+                "from manifoldviz import explore\n"
+                f"explore(3, 8, data={data!r}).save({str(workdir / 'lib.html')!r})\n"
+                "print(time.perf_counter() - t)",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        print(f"cpu cores: {os.cpu_count()}")
+        print(f"page size:                              {lab_path.stat().st_size / 1e6:.2f} MB")
+        median_built = statistics.median(built)
+        print(f"warm `manifoldviz explore`, median of {args.repeats}: {median_built:.2f} s")
+        print(f"reference warm `interpolate 3 8`:       {statistics.median(reference):.2f} s")
+        print(
+            f"ratio explore / interpolate:            "
+            f"{statistics.median(built) / statistics.median(reference):.2f}"
+        )
+        print(f"library import + explore() + save():    {float(library.stdout):.2f} s")
+        bare_path = workdir / "bare.html"
+        bare_path.write_text(BARE_PAGE)
+        browser_timings(lab_path, bare_path, args.keys)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
