@@ -42,4 +42,4 @@ umap_frames = {
 umap_result = replace(
     result, frames=umap_frames, settings={**result.settings, "projection": "umap"}
 )
-save_report(umap_result, settings.out_dir / "umap")
+save_report(umap_result, settings.out_dir / "umap", representations_only=True)

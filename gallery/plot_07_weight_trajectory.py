@@ -16,12 +16,14 @@ from manifoldviz.figures.trajectory import draw_weight_space
 from manifoldviz.trajectories.trajectory import TrajectoryConfig, run
 
 settings = script_settings(__file__)
+# The same run as the representation trajectory (plot_06): its recording is reused, not
+# retrained.
 config = TrajectoryConfig(
     data=settings.data,
     seed=settings.seed,
     limit=3000 if settings.quick else 20000,
-    n_epochs=4 if settings.quick else 10,
-    probe_size=100,
+    n_epochs=3 if settings.quick else 10,
+    probe_size=300 if settings.quick else 2000,
 )
 result = run(config)
 

@@ -127,6 +127,28 @@ def test_trajectory_true_versus_shuffled(tiny_mnist, tmp_path: Path) -> None:
     assert saved["projection"]["method"] == "pca" and saved["settings"]["seed"] == 0
 
 
+@pytest.mark.slow
+def test_a_recorded_run_is_reused_whatever_the_projection(tiny_mnist, tmp_path: Path) -> None:
+    from manifoldviz.store import Store
+
+    store = Store(tmp_path / "cache")
+    config = TrajectoryConfig(n_epochs=1, probe_size=50, tween=0)
+    first = run(config, data=tiny_mnist, store=store)
+    lines: list[str] = []
+    again = run(
+        TrajectoryConfig(n_epochs=1, probe_size=50, tween=0, projection="umap"),
+        data=tiny_mnist,
+        store=store,
+        progress=lines.append,
+    )
+    assert not any("training" in line or "epoch" in line for line in lines)
+    np.testing.assert_array_equal(again.runs["true"].weights, first.runs["true"].weights)
+    assert len(store.entries()) == 1
+    longer = run(TrajectoryConfig(n_epochs=2, probe_size=50, tween=0), data=tiny_mnist, store=store)
+    assert len(longer.runs["true"].snapshots) > len(first.runs["true"].snapshots)
+    assert len(store.entries()) == 2  # a different training is a different record
+
+
 @pytest.mark.parametrize("method", projection.METHODS)
 def test_every_method_is_described_for_results_files(method: str) -> None:
     details = projection.describe(method)

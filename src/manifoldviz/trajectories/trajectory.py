@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from manifoldviz.data.transforms import flatten_scaled, shuffled_labels
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.progress import Progress
 from manifoldviz.provenance import library_versions
+from manifoldviz.store import Store
 from manifoldviz.training.recording import Trajectory, TrajectoryRecorder
 from manifoldviz.trajectories import projection as proj
 from manifoldviz.trajectories import weightspace
@@ -192,26 +194,87 @@ def _record(
     return recorder.trajectory(info)
 
 
+def recorded(
+    data: MnistData,
+    config: TrajectoryConfig,
+    name: str,
+    labels: np.ndarray,
+    probe_at: np.ndarray,
+    *,
+    store: Store,
+    progress: Progress | None = None,
+) -> Trajectory:
+    """The recorded run ``name`` ("true" or "shuffled"): from the store, or trained and kept.
+
+    A recording depends only on what was trained and what was probed, not on how it is later
+    projected, so another projection (or another figure of the same run) never retrains. The
+    record is always read back from the store, so a first run and a cached one give the same
+    bytes.
+    """
+    from manifoldviz.models.cached import TRAINING_RECIPE
+
+    spec = {
+        "labels": name,
+        "model": config.model,
+        "layer": config.layer_name,
+        "n_epochs": config.n_epochs,
+        "batch_size": config.batch_size,
+        "first_epoch_snapshots": config.first_epoch_snapshots,
+        "probe": [int(i) for i in probe_at],
+        "seed": config.seed,
+        "data": data.fingerprint(),
+        "recipe": TRAINING_RECIPE,
+    }
+
+    def build(folder: Path) -> dict[str, Any]:
+        if progress:
+            progress(f"training on {name} labels, recording {len(probe_at)} probe digits")
+        probe = flatten_scaled(data.x_test[probe_at])
+        record = _record(data, config, labels, probe, data.y_test[probe_at], config.seed, progress)
+        record.save(folder / "record")
+        return {"n_snapshots": len(record.snapshots)}
+
+    entry = store.get_or_build(f"trajectory-{config.model}", spec, build)
+    return Trajectory.load(entry.file("record"))
+
+
 def run(
     config: TrajectoryConfig | None = None,
     *,
     data: MnistData | None = None,
     progress: Progress | None = None,
+    store: Store | None = None,
 ) -> TrajectoryResult:
-    """Train (and compare), record, and project; see the module docstring."""
+    """Train (and compare), record, and project; see the module docstring.
+
+    Parameters
+    ----------
+    config
+        What to train, record and project.
+    data
+        Loaded MNIST (default: loaded as ``config`` says).
+    progress
+        Receives one line per step of long work.
+    store
+        Where recorded runs are kept (default: the model cache): a run already recorded with
+        the same training settings is reused, whatever the projection.
+
+    Returns
+    -------
+    TrajectoryResult
+        The recorded runs, their 2-D projections and the weight-space views.
+    """
     config = config or TrajectoryConfig()
+    store = store or Store(progress=progress)
     if data is None:
         data = load_mnist(config.data, limit=config.limit, seed=config.seed, progress=progress)
     chosen = probe_indices(data.y_test, config.probe_size, seed=config.seed)
-    probe, probe_labels = flatten_scaled(data.x_test[chosen]), data.y_test[chosen]
     variants: dict[str, np.ndarray] = {"true": data.y_train}
     if config.compare == "shuffled":
         variants["shuffled"] = shuffled_labels(data.y_train, fraction=1.0, seed=config.seed)
     runs, frames, paths, controls, surfaces = {}, {}, {}, {}, {}
     for name, labels in variants.items():
-        if progress:
-            progress(f"training on {name} labels, recording {config.probe_size} probe digits")
-        run_record = _record(data, config, labels, probe, probe_labels, config.seed, progress)
+        run_record = recorded(data, config, name, labels, chosen, store=store, progress=progress)
         runs[name] = run_record
         if progress:
             progress(f"projecting {len(run_record.snapshots)} snapshots ({config.projection})")
