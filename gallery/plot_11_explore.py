@@ -18,7 +18,6 @@ lab = explore(
     3,
     8,
     seed=settings.seed,
-    model_seed=settings.seed,
     data=settings.data,
     limit=1500 if settings.quick else None,
     map_points=1000 if settings.quick else 5000,

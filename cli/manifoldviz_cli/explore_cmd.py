@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from manifoldviz_cli.options import data_options, examples, progress_printer, quiet_option
+from manifoldviz_cli.options import (
+    data_option,
+    examples,
+    limit_option,
+    model_seed_option,
+    progress_printer,
+    quiet_option,
+    seed_option,
+)
 
 
 @click.command(
@@ -61,14 +69,12 @@ from manifoldviz_cli.options import data_options, examples, progress_printer, qu
     show_default=True,
     help="Latent size of the autoencoder.",
 )
-@click.option(
-    "--model-seed",
-    type=click.IntRange(0, 2**32 - 1),
-    default=0,
-    show_default=True,
-    help="Seeds model training; the cached models are reused while it stays the same.",
+@seed_option(
+    "Picks the palette and the map's digits: another seed, another pick (the models stay)."
 )
-@data_options
+@limit_option
+@data_option
+@model_seed_option
 @quiet_option
 def explore(
     out: Path,
@@ -77,10 +83,10 @@ def explore(
     map_points: int,
     model: str,
     latent_dim: int,
-    model_seed: int,
     seed: int,
     limit: int | None,
     data: str | None,
+    model_seed: int,
     quiet: bool,
 ) -> None:
     """Write the interpolation lab: one HTML page, no server, no network.
