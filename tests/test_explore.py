@@ -494,3 +494,20 @@ def test_gallery_index_links_the_lab_first(tmp_path: Path) -> None:
     (tmp_path / "plot_11_explore" / "explore.html").unlink()
     write_index(tmp_path, entries, quick=True, seed=0)
     assert "interpolation lab" not in (tmp_path / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_inline_view_runs_the_lab_in_its_frame(
+    lab: ExplorePage, browser: Any, tmp_path: Path
+) -> None:
+    host = tmp_path / "notebook.html"
+    host.write_text(f"<!doctype html><html><body>{lab._repr_html_()}</body></html>", "utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(host.as_uri())
+    frame = page.frames[1]
+    frame.wait_for_function("window.lab && window.lab.loaded", timeout=60_000)
+    assert frame.inner_text("#verdict-latent").startswith("looks like ")
+    assert errors == []

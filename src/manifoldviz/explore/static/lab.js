@@ -502,8 +502,8 @@ function start({ data, nets, paletteX, map }) {
     setT(Number(slider.value), event);
   });
   document.addEventListener("keydown", (event) => {
-    const target = event.target;
-    if (target === slider || (target instanceof HTMLInputElement && target.type === "text")) return;
+    // Inputs keep their own keys (the slider moves itself; radios and text fields are theirs).
+    if (event.target instanceof HTMLInputElement) return;
     const step = { ArrowLeft: -0.01, ArrowDown: -0.01, ArrowRight: 0.01, ArrowUp: 0.01 }[event.key];
     if (step === undefined) return;
     event.preventDefault();
