@@ -1,11 +1,16 @@
 """Time ``manifoldviz interpolate 3 8`` warm and cold against references in the same run.
 
 Warm: cached models, end to end through the console command, against the bare cost of
-``import tensorflow`` (the floor for any path that runs the models through Keras).
+``import tensorflow`` (the floor for any path that runs the models through Keras) and against a
+floor of our own: python, numpy and the GIF writer alone.
 Cold: a fresh cache, so both autoencoder and classifier train on the chosen data, against the
 chapter's own MLP listing (5 epochs, batch 128) trained in a fresh interpreter.
+``--reference COMMIT`` also times that commit's code (a temporary git worktree, run from its
+source with these packages), warm and cold, in the same run, with the test accuracy and
+reconstruction loss each cold run reached.
 
 Usage:  python benchmarks/bench_interpolate.py --data ../shared/data/mnist.npz [--repeats 5]
+        [--reference 813a2f7] [--model conv]
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
 CHAPTER_MLP = """
 import numpy as np, keras
 with np.load({path!r}) as f:
@@ -31,54 +38,98 @@ model.fit(x, y, epochs=5, batch_size=128, verbose=0)
 """
 
 
+FLOOR = """
+import sys, numpy as np, imageio.v3 as iio
+frames = np.random.default_rng(0).integers(0, 255, (24, 300, 500, 3), dtype=np.uint8)
+iio.imwrite(sys.argv[1], frames, extension=".gif", loop=0, duration=100)
+"""
+
+QUALITY = """
+import json, sys
+from pathlib import Path
+for manifest in sorted(Path(sys.argv[1]).glob("*/manifest.json")):
+    info = json.loads(manifest.read_text()).get("info", {})
+    kind = json.loads(manifest.read_text())["kind"]
+    print(kind, {k: round(v, 4) for k, v in info.items() if k.startswith("test_")})
+"""
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
+def worktree(commit: str, workdir: Path) -> dict[str, str]:
+    """A checkout of ``commit`` and the PYTHONPATH that runs its library and CLI."""
+    tree = workdir / f"tree-{commit}"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-f", str(tree), commit],
+        check=True,
+        capture_output=True,
+    )
+    return {"PYTHONPATH": os.pathsep.join([str(tree / "src"), str(tree / "cli")])}
+
+
+def measure(
+    name: str, extra_env: dict[str, str], args: argparse.Namespace, data: str, workdir: Path
+) -> dict[str, object]:
+    """Cold (unless skipped) and warm times of one tree, and what its cold run trained to."""
+    cache = workdir / f"cache-{name}"
+    env = dict(os.environ, MANIFOLDVIZ_CACHE=str(cache), TF_CPP_MIN_LOG_LEVEL="3", **extra_env)
+    command = [sys.executable, "-c", "from manifoldviz_cli.main import cli; cli()"]
+    command += ["interpolate", "3", "8", "--data", data, "--out", str(workdir / f"{name}.gif")]
+    command += ["--quiet", "--model", args.model]
+    cold = timed(command, env)
+    warm = [timed(command, env) for _ in range(args.repeats)]
+    quality = subprocess.run(
+        [sys.executable, "-c", QUALITY, str(cache)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return {"cold": cold, "warm": statistics.median(warm), "quality": quality}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="full MNIST .npz")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument("--reference", default=None, help="a commit to time beside this tree")
+    parser.add_argument("--model", default="dense", help="dense or conv")
     args = parser.parse_args()
     data = str(Path(args.data).resolve())
-    exe = Path(sys.executable).with_name("manifoldviz")
     workdir = Path(tempfile.mkdtemp(prefix="mv-bench-"))
-    env = dict(os.environ, MANIFOLDVIZ_CACHE=str(workdir / "cache"), TF_CPP_MIN_LOG_LEVEL="3")
-    command = [
-        str(exe),
-        "interpolate",
-        "3",
-        "8",
-        "--data",
-        data,
-        "--out",
-        str(workdir / "x.gif"),
-        "--quiet",
-    ]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     try:
-        cold = None if args.skip_cold else timed(command, env)
-        if args.skip_cold:
-            timed(command, env)  # fill the cache
-        warm = [timed(command, env) for _ in range(args.repeats)]
-        tf_import = [
+        trees = {
+            "this tree": {"PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "cli")])}
+        }
+        if args.reference:
+            trees[args.reference] = worktree(args.reference, workdir)
+        results = {
+            name: measure(name.replace(" ", "-"), extra, args, data, workdir)
+            for name, extra in trees.items()
+        }
+        tf_import = statistics.median(
             timed([sys.executable, "-c", "import tensorflow"], env) for _ in range(args.repeats)
-        ]
-        print(f"cpu cores: {os.cpu_count()}")
-        print(f"warm interpolate, median of {args.repeats}: {statistics.median(warm):.2f} s")
-        print(f"reference `import tensorflow`:          {statistics.median(tf_import):.2f} s")
-        print(
-            f"ratio warm / tf import:                 "
-            f"{statistics.median(warm) / statistics.median(tf_import):.2f}"
         )
-        if cold is not None:
-            chapter = timed([sys.executable, "-c", CHAPTER_MLP.format(path=data)], env)
-            print(f"cold interpolate (trains AE + MLP):     {cold:.1f} s")
-            print(f"reference chapter MLP listing (5 ep.):  {chapter:.1f} s")
-            print(f"ratio cold / chapter MLP:               {cold / chapter:.2f}")
+        floor = statistics.median(
+            timed([sys.executable, "-c", FLOOR, str(workdir / "floor.gif")], env)
+            for _ in range(args.repeats)
+        )
+        chapter = timed([sys.executable, "-c", CHAPTER_MLP.format(path=data)], env)
+        print(f"cpu cores: {os.cpu_count()}; model: {args.model}; repeats: {args.repeats}")
+        print(f"reference `import tensorflow`:              {tf_import:.2f} s")
+        print(f"floor: python + numpy + a 24-frame GIF:     {floor:.2f} s")
+        print(f"reference chapter MLP listing (5 epochs):   {chapter:.1f} s")
+        for name, result in results.items():
+            warm, cold = float(result["warm"]), float(result["cold"])  # type: ignore[arg-type]
+            print(
+                f"[{name}] warm, median: {warm:.2f} s  (x{warm / floor:.2f} the floor, "
+                f"x{warm / tf_import:.2f} import tensorflow)"
+            )
+            print(f"[{name}] cold: {cold:.1f} s  (x{cold / chapter:.2f} the chapter MLP)")
+            print(f"[{name}] trained to: {result['quality']}")
     finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
