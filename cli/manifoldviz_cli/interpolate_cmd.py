@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from manifoldviz_cli.options import (
+    FiniteFloatRange,
     data_option,
     examples,
     limit_option,
@@ -63,7 +64,7 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
 )
 @click.option(
     "--fps",
-    type=click.FloatRange(0.5, 50),
+    type=FiniteFloatRange(0.5, 50),
     default=8,
     show_default=True,
     help="Frames per second (the ends are held a little longer).",

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from manifoldviz_cli.options import (
+    FiniteFloatRange,
     data_options,
     epochs_option,
     examples,
@@ -125,7 +126,7 @@ def trajectory(
 )
 @click.option(
     "--noise",
-    type=click.FloatRange(0, 2, max_open=True),
+    type=FiniteFloatRange(0, 2, max_open=True),
     default=0.35,
     show_default=True,
     help="How noisy the two classes are.",
