@@ -22,8 +22,8 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.explore.page import ExplorePage, explore
-from manifoldviz.explore.payload import (
+from manifoldviz.lab.page import ExplorePage, explore
+from manifoldviz.lab.payload import (
     check_page_path,
     fit_projection,
     pack_array,

@@ -98,8 +98,8 @@ def explore(
     --seed picks the palette digits; --model-seed trains the cached models (changing --seed
     never retrains).
     """
-    from manifoldviz.explore.page import explore as build_page
-    from manifoldviz.explore.payload import check_page_path
+    from manifoldviz.lab.page import explore as build_page
+    from manifoldviz.lab.payload import check_page_path
 
     check_page_path(out)
     page = build_page(

@@ -19,8 +19,8 @@ _EXPORTS = {
     "MnistData": "manifoldviz.data.sources",
     "interpolate": "manifoldviz.reports.interpolation",
     "InterpolationResult": "manifoldviz.reports.interpolation",
-    "explore": "manifoldviz.explore.page",
-    "ExplorePage": "manifoldviz.explore.page",
+    "explore": "manifoldviz.lab.page",
+    "ExplorePage": "manifoldviz.lab.page",
     "Store": "manifoldviz.store",
     "ProgressBars": "manifoldviz.progress",
     "ManifoldvizError": "manifoldviz.errors",
@@ -45,7 +45,7 @@ __all__ = [
 if TYPE_CHECKING:
     from manifoldviz.data.sources import MnistData, load_mnist
     from manifoldviz.errors import InvalidInputError, ManifoldvizError
-    from manifoldviz.explore.page import ExplorePage, explore
+    from manifoldviz.lab.page import ExplorePage, explore
     from manifoldviz.progress import ProgressBars
     from manifoldviz.reports.interpolation import InterpolationResult, interpolate
     from manifoldviz.seeding import seed_everything

@@ -27,7 +27,10 @@ from manifoldviz.atomic import write_bytes_atomic
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
-from manifoldviz.explore.payload import (
+from manifoldviz.figures.interpolation import PATH_COLOURS, PATH_LABELS
+from manifoldviz.figures.trajectory import DIGIT_COLOURS
+from manifoldviz.interpolation.morph import check_digit
+from manifoldviz.lab.payload import (
     LatentProjection,
     check_page_path,
     fit_projection,
@@ -36,9 +39,6 @@ from manifoldviz.explore.payload import (
     pick_map,
     pick_palette,
 )
-from manifoldviz.figures.interpolation import PATH_COLOURS, PATH_LABELS
-from manifoldviz.figures.trajectory import DIGIT_COLOURS
-from manifoldviz.interpolation.morph import check_digit
 from manifoldviz.models.cached import AutoencoderSpec, ClassifierSpec, autoencoder, classifier
 from manifoldviz.models.dense_runtime import DenseStack
 from manifoldviz.progress import Progress
@@ -59,7 +59,7 @@ _MARKERS = {
 
 @cache
 def _static(name: str) -> str:
-    return resources.files("manifoldviz.explore").joinpath("static", name).read_text("utf-8")
+    return resources.files("manifoldviz.lab").joinpath("static", name).read_text("utf-8")
 
 
 @dataclass(frozen=True, eq=False)
