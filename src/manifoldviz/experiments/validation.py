@@ -38,6 +38,12 @@ PROTOCOL_LABELS = {
 Indices = npt.NDArray[np.intp]
 
 
+#: Most folds K (fold numbers are int8; more folds than that is leave-almost-one-out anyway).
+MAX_K = 100
+#: Most shufflings P and most repeats of a protocol.
+MAX_REPEATS = 100
+
+
 @dataclass(frozen=True)
 class ValidationConfig(Settings):
     """Scarce data by default (1,000 training images), K=4, P=2, each protocol repeated 3×."""
@@ -50,15 +56,17 @@ class ValidationConfig(Settings):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.k < 2:
-            raise InvalidInputError(f"K must be at least 2, got {self.k}", param="k")
-        if self.iterations < 1:
+        # Checked here, before any run is listed: K x P x repeats names are made up front, and
+        # folds are stored as int8.
+        if not 2 <= self.k <= MAX_K:
+            raise InvalidInputError(f"K must be 2-{MAX_K}, got {self.k}", param="k")
+        if not 1 <= self.iterations <= MAX_REPEATS:
             raise InvalidInputError(
-                f"repetitions must be at least 1, got {self.iterations}", param="repetitions"
+                f"repetitions must be 1-{MAX_REPEATS}, got {self.iterations}", param="repetitions"
             )
-        if self.n_repeats < 1:
+        if not 1 <= self.n_repeats <= MAX_REPEATS:
             raise InvalidInputError(
-                f"repeats must be at least 1, got {self.n_repeats}", param="repeats"
+                f"repeats must be 1-{MAX_REPEATS}, got {self.n_repeats}", param="repeats"
             )
         if not 0 < self.holdout_fraction < 1:
             raise InvalidInputError(
