@@ -31,6 +31,8 @@ COMMANDS = [
     ["manifold"],
     ["trajectory"],
     ["fitmorph"],
+    ["explore"],
+    ["gallery"],
 ]
 TINY = ["--data", "sample", "--limit", "300", "--seed", "0"]
 
