@@ -3,9 +3,9 @@ Pixel-space versus latent-space interpolation
 =============================================
 
 Averaging the pixels of a 3 and an 8 gives a ghostly double exposure; walking the
-autoencoder's latent space gives plausible digits all the way. Each frame is scored by the
-classifier, by the autoencoder's reconstruction error (distance to the learned manifold) and
-by its distance to the nearest training digit.
+autoencoder's latent space may give plausible digits all the way. Each frame is scored by
+measures first checked on controls (real, blurred, blended and decoded digits); the verdict
+uses only the measures that passed.
 """
 
 # %%

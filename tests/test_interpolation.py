@@ -60,18 +60,3 @@ def test_nearest_distances_match_brute_force(seed: int) -> None:
     on_float = evidence.nearest_distances(frames, reference.astype(np.float32) / 255, batch=128)
     np.testing.assert_allclose(on_float, brute, rtol=1e-4)
     assert evidence.nearest_distances(reference[:3] / np.float32(255), reference).max() < 1e-2
-
-
-def test_verdict_names_the_manifold_path() -> None:
-    pixel = {
-        "mean_confidence": 0.6,
-        "mean_reconstruction_error": 0.03,
-        "mean_nearest_distance": 6.0,
-    }
-    latent = {
-        "mean_confidence": 0.8,
-        "mean_reconstruction_error": 0.002,
-        "mean_nearest_distance": 5.0,
-    }
-    assert evidence.verdict(pixel, latent).startswith("The latent path stays on the data manifold")
-    assert evidence.verdict(latent, pixel).startswith("Here the pixel path")

@@ -31,15 +31,25 @@ def test_paths_have_the_promised_shape_and_endpoints(result, tiny_mnist) -> None
     np.testing.assert_array_equal(result.pixel[-1], tiny_mnist.x_test[i_b] / np.float32(255))
 
 
-def test_evidence_favours_the_latent_path(result) -> None:
+def test_evidence_and_a_verdict_on_measures_that_passed_the_controls(result) -> None:
     assert [len(result.evidence[k]) for k in ("pixel", "latent")] == [6, 6]
     pixel, latent = result.summary["pixel"], result.summary["latent"]
+    # The autoencoder's own error favours the latent path by construction: reported, never kept.
     assert latent["mean_reconstruction_error"] < pixel["mean_reconstruction_error"]
-    assert "latent" in result.verdict
-    assert "t" in result.table() and len(result.table().splitlines()) == 8
+    assert "reconstruction_error" not in result.controls["kept"]
+    assert "by construction" in result.verdict
+    kept = result.controls["kept"]
+    assert kept and all(label in result.verdict for label in _labels(kept))
+    assert "t" in result.table() and len(result.table().splitlines()) == 9
     recorded = result.to_dict()
     assert recorded["settings"]["data"]["source"] == "sample"
     assert recorded["settings"]["seed"] == 0
+
+
+def _labels(names: list[str]) -> list[str]:
+    from manifoldviz.interpolation.measures import MEASURES
+
+    return [MEASURES[name].label for name in names]
 
 
 def test_gif_loops_holds_and_is_reproducible(result, tmp_path: Path) -> None:
@@ -63,7 +73,7 @@ def test_strip_and_evidence_figures_are_byte_stable(result, tmp_path: Path) -> N
     with Image.open(tmp_path / "evidence.png") as image:
         width, height = image.size
         colours = image.convert("RGB").getcolors(1 << 16) or []
-    assert width > 2 * height > 600  # three panels side by side, large enough to project
+    assert width > height > 600  # 2 x 3 panels, large enough to project
     assert len(colours) > 50  # drawn lines and text, not a blank canvas
     assert b"Date" not in (tmp_path / "strip.svg").read_bytes()[:2000]
 
@@ -73,6 +83,7 @@ def test_second_call_is_served_from_the_cache(tiny_mnist, result) -> None:
     again = interpolate(3, 8, n_steps=6, data=tiny_mnist, seed=0, progress=messages.append)
     assert not any("epoch" in m for m in messages)
     assert sum("loaded from cache" in m for m in messages) == 2
+    assert sum("controls from cache" in m for m in messages) == 1
     np.testing.assert_array_equal(again.latent, result.latent)
 
 
@@ -137,4 +148,5 @@ def test_a_new_model_seed_trains_new_models(tiny_mnist, tmp_path: Path) -> None:
     )
     assert again.settings["model_seed"] == 1
     assert sum("loaded from cache" in m for m in messages) == 2
-    assert len(store.entries()) == 2  # one autoencoder, one classifier for model seed 1
+    # One autoencoder, one classifier and their judges (control study) for model seed 1.
+    assert len(store.entries()) == 3

@@ -155,9 +155,10 @@ def interpolate(
     """Morph digit A into digit B in pixel space and in latent space, side by side.
 
     Averaging pixels gives a ghostly double exposure; walking the autoencoder's latent space
-    gives plausible digits all the way. Each frame is scored by the classifier, by the
-    autoencoder's reconstruction error (distance to the learned manifold) and by its distance
-    to the nearest training image. Models train once and are cached.
+    may or may not give digits all the way. Each frame is scored by measures that were first
+    checked on controls (real, blurred, blended and decoded digits); the verdict rests only on
+    those that passed, and says so when they favour the pixel path. Models train once and are
+    cached.
     """
     from manifoldviz.figures.output_paths import check_animation_path, check_figure_path
     from manifoldviz.reports.interpolation import interpolate as run_interpolation

@@ -1,7 +1,10 @@
-"""Per-frame evidence of how far an interpolation frame is from the data manifold (pure).
+"""Per-frame evidence of how digit-like an interpolation frame is, and the verdict it supports.
 
-Each frame gets the classifier's verdict and confidence, the autoencoder's reconstruction error
-and the distance to the nearest training image; a path is summarised by these and compared.
+Each frame gets every measure of :mod:`~manifoldviz.interpolation.measures`; a path is summarised
+by their means (and worst values) over its interior frames; the verdict compares the two paths
+only on the measures that passed the controls, and says so when they disagree or favour the
+pixel path. The autoencoder's own reconstruction error is reported, labelled as favouring the
+latent path by construction, and never votes.
 """
 
 from __future__ import annotations
@@ -9,95 +12,188 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
+from manifoldviz.interpolation.measures import (
+    MEASURES,
+    RECONSTRUCTION_LABEL,
+    ControlStudy,
+    nearest_distances,
+)
 
+__all__ = [
+    "FrameEvidence",
+    "PathComparison",
+    "as_records",
+    "compare_paths",
+    "frame_evidence",
+    "nearest_distances",
+    "path_summary",
+    "verdict",
+]
 
-def nearest_distances(
-    frames: FloatArray, reference: npt.NDArray[np.generic], *, batch: int = 8192
-) -> FloatArray:
-    """Euclidean distance from each frame to its nearest row of ``reference`` (both flattened).
-
-    Computed as ``|f|² - 2 f·r + |r|²`` in blocks, so 60,000 training images need no more than
-    a few tens of MB beyond the reference itself. A uint8 ``reference`` is read as value/255,
-    converted one block at a time (no full float copy of the training set).
-    """
-    frames = frames.reshape(len(frames), -1).astype(np.float32)
-    scale = np.float32(255.0) if reference.dtype == np.uint8 else np.float32(1.0)
-    frames = frames * scale
-    best = np.full(len(frames), np.inf, dtype=np.float32)
-    frame_sq = np.einsum("ij,ij->i", frames, frames)
-    for start in range(0, len(reference), batch):
-        block = np.asarray(
-            reference[start : start + batch].reshape(-1, frames.shape[1]), dtype=np.float32
-        )
-        block_sq = np.einsum("ij,ij->i", block, block)
-        squared = frame_sq[:, None] - 2 * frames @ block.T + block_sq[None, :]
-        best = np.minimum(best, squared.min(axis=1))
-    return (np.sqrt(np.maximum(best, 0)) / scale).astype(np.float32)
+#: A difference between the paths smaller than this many real-digit standard deviations is a tie.
+TIE = 0.1
 
 
 @dataclass(frozen=True)
 class FrameEvidence:
-    """How digit-like one frame is."""
+    """How digit-like one frame is, by every measure (see
+    :data:`~manifoldviz.interpolation.measures.MEASURES`).
+
+    Distances are in units of a median real test digit's; ``reconstruction_error`` is the
+    autoencoder's own error, which favours the latent path by construction.
+    """
 
     t: float
     predicted: int
     confidence: float
-    reconstruction_error: float
+    entropy: float
+    endpoint_mass: float
+    feature_distance: float
     nearest_distance: float
+    ink_atypicality: float
+    grey_share: float
+    latent_nll: float
+    reconstruction_error: float
 
 
-def frame_evidence(
-    t: FloatArray,
-    probabilities: FloatArray,
-    reconstruction_error: FloatArray,
-    nearest_distance: FloatArray,
-) -> list[FrameEvidence]:
-    """Bundle per-frame numbers: classifier verdict, distance to the manifold and to the data."""
+def frame_evidence(t: FloatArray, scores: dict[str, FloatArray]) -> list[FrameEvidence]:
+    """Bundle per-frame scores (from :meth:`Judges.score
+    <manifoldviz.interpolation.measures.Judges.score>`) into one record per frame."""
     return [
         FrameEvidence(
             t=round(float(t[i]), 4),
-            predicted=int(np.argmax(probabilities[i])),
-            confidence=round(float(np.max(probabilities[i])), 4),
-            reconstruction_error=round(float(reconstruction_error[i]), 5),
-            nearest_distance=round(float(nearest_distance[i]), 4),
+            predicted=int(scores["predicted"][i]),
+            **{name: round(float(scores[name][i]), 5) for name in MEASURES},
         )
         for i in range(len(t))
     ]
 
 
 def path_summary(evidence: list[FrameEvidence]) -> dict[str, float]:
-    """Means over the interior frames (the endpoints are real digits on both paths)."""
+    """Mean and worst value of every measure over the interior frames (the endpoints are the
+    same kind of image on both paths).
+
+    Returns
+    -------
+    dict
+        ``mean_<measure>`` and ``worst_<measure>`` for every measure.
+    """
     inner = evidence[1:-1] or evidence
-    return {
-        "mean_confidence": round(float(np.mean([e.confidence for e in inner])), 4),
-        "mean_reconstruction_error": round(
-            float(np.mean([e.reconstruction_error for e in inner])), 5
-        ),
-        "mean_nearest_distance": round(float(np.mean([e.nearest_distance for e in inner])), 4),
-    }
+    summary = {}
+    for name, measure in MEASURES.items():
+        values = np.array([getattr(e, name) for e in inner], dtype=np.float64)
+        worst = values.min() if measure.higher_is_better else values.max()
+        summary[f"mean_{name}"] = round(float(values.mean()), 5)
+        summary[f"worst_{name}"] = round(float(worst), 5)
+    return summary
 
 
-def verdict(pixel: dict[str, float], latent: dict[str, float]) -> str:
-    """One sentence saying which path stays closer to the data manifold, with its numbers."""
-    votes = sum(
-        [
-            latent["mean_reconstruction_error"] < pixel["mean_reconstruction_error"],
-            latent["mean_nearest_distance"] < pixel["mean_nearest_distance"],
-            latent["mean_confidence"] > pixel["mean_confidence"],
-        ]
+@dataclass(frozen=True)
+class PathComparison:
+    """One kept measure's comparison of the two paths' interior means.
+
+    ``advantage`` is how much better the latent path does, in standard deviations of the
+    measure over real digits (positive: latent better); ``winner`` is ``"latent"``, ``"pixel"``
+    or ``"tie"`` (within :data:`TIE`).
+    """
+
+    name: str
+    label: str
+    pixel: float
+    latent: float
+    advantage: float
+    winner: str
+
+
+def compare_paths(
+    pixel: dict[str, float], latent: dict[str, float], study: ControlStudy
+) -> list[PathComparison]:
+    """Compare two path summaries on each measure that passed the controls.
+
+    Parameters
+    ----------
+    pixel, latent
+        :func:`path_summary` of each path.
+    study
+        The control study that says which measures to use and their spread on real digits.
+
+    Returns
+    -------
+    list of PathComparison
+        One per kept measure.
+    """
+    out = []
+    for name in study.kept:
+        check = study.check(name)
+        key = f"mean_{name}"
+        sign = 1.0 if check.higher_is_better else -1.0
+        spread = check.real_spread or 1e-9
+        advantage = sign * (latent[key] - pixel[key]) / spread
+        winner = "tie" if abs(advantage) < TIE else ("latent" if advantage > 0 else "pixel")
+        out.append(
+            PathComparison(
+                name, check.label, pixel[key], latent[key], round(float(advantage), 3), winner
+            )
+        )
+    return out
+
+
+def _numbers(comparisons: list[PathComparison]) -> str:
+    return "; ".join(f"{c.label} {c.latent:.3g} vs {c.pixel:.3g}" for c in comparisons)
+
+
+def verdict(pixel: dict[str, float], latent: dict[str, float], study: ControlStudy) -> str:
+    """One plain sentence on what the measures that passed the controls say about the two paths.
+
+    It names the measures and their numbers (latent vs pixel, interior means), says when they
+    disagree or favour the pixel path, and reports the autoencoder's own error separately.
+
+    Parameters
+    ----------
+    pixel, latent
+        :func:`path_summary` of each path.
+    study
+        Which measures passed the controls.
+
+    Returns
+    -------
+    str
+        The verdict.
+    """
+    own_error = (
+        f" The {RECONSTRUCTION_LABEL}: {latent['mean_reconstruction_error']:.4f} vs "
+        f"{pixel['mean_reconstruction_error']:.4f}."
     )
-    numbers = (
-        f"reconstruction error {latent['mean_reconstruction_error']:.4f} vs "
-        f"{pixel['mean_reconstruction_error']:.4f}, distance to nearest training digit "
-        f"{latent['mean_nearest_distance']:.2f} vs {pixel['mean_nearest_distance']:.2f}, "
-        f"classifier confidence {latent['mean_confidence']:.0%} vs {pixel['mean_confidence']:.0%}"
-    )
-    if votes >= 2:
-        return f"The latent path stays on the data manifold more than the pixel path ({numbers})."
-    return f"Here the pixel path looks as digit-like as the latent path ({numbers})."
+    comparisons = compare_paths(pixel, latent, study)
+    if not comparisons:
+        return "No measure passed the controls on this data, so there is no verdict." + own_error
+    winners = {c.winner for c in comparisons}
+    numbers = f"({_numbers(comparisons)}, latent vs pixel)"
+    better = [c.label for c in comparisons if c.winner == "latent"]
+    worse = [c.label for c in comparisons if c.winner == "pixel"]
+    even = [c.label for c in comparisons if c.winner == "tie"]
+    no_difference = f"; no difference by {', '.join(even)}" if even else ""
+    if winners == {"tie"}:
+        head = "By the measures that passed the controls, the two paths look equally digit-like"
+    elif winners <= {"latent", "tie"}:
+        head = (
+            "By the measures that passed the controls, the latent path stays closer to real "
+            f"digits than the pixel path: better by {', '.join(better)}{no_difference}"
+        )
+    elif winners <= {"pixel", "tie"}:
+        head = (
+            "By the measures that passed the controls, the latent path does not stay closer to "
+            f"real digits than the pixel path: the pixel path does better by {', '.join(worse)}"
+            f"{no_difference}"
+        )
+    else:
+        head = (
+            f"The evidence is mixed: the latent path does better by {', '.join(better)}, the "
+            f"pixel path by {', '.join(worse)}{no_difference}"
+        )
+    return f"{head} {numbers}.{own_error}"
 
 
 def as_records(evidence: list[FrameEvidence]) -> list[dict[str, float | int]]:

@@ -2,8 +2,8 @@
 
 :func:`morph` loads the data, gets the trained models from the store (training them once
 if needed), picks the endpoint images and returns a :class:`Morph` holding both
-paths and, per frame, the classifier's verdict, the autoencoder's reconstruction error (distance
-to the learned manifold) and the distance to the nearest training image.
+paths and, per frame, every measure of :mod:`~manifoldviz.interpolation.measures`, the control
+study that says which of them a verdict may use, and the verdict.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.interpolation import evidence, paths
+from manifoldviz.interpolation.controls import judges_for
 from manifoldviz.interpolation.evidence import FrameEvidence
 from manifoldviz.models.cached import AutoencoderSpec, ClassifierSpec, autoencoder, classifier
 from manifoldviz.progress import Progress
@@ -35,7 +36,9 @@ class Morph:
 
     ``pixel`` and ``latent`` are float32 arrays (n_steps, 28, 28) in [0, 1]; ``pixel`` starts
     and ends exactly at the two endpoint images. ``evidence`` maps each path name to one
-    :class:`~manifoldviz.interpolation.FrameEvidence` per frame.
+    :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per frame; ``controls`` is the
+    control study (:meth:`~manifoldviz.interpolation.measures.ControlStudy.to_dict`) that chose
+    the measures the verdict rests on.
     """
 
     pixel: FloatArray
@@ -45,6 +48,7 @@ class Morph:
     summary: dict[str, dict[str, float]]
     verdict: str
     settings: dict[str, Any] = field(default_factory=dict)
+    controls: dict[str, Any] = field(default_factory=dict)
 
     @property
     def digits(self) -> tuple[int, int]:
@@ -53,22 +57,38 @@ class Morph:
     def table(self) -> str:
         """A short text table of the per-frame evidence for both paths.
 
+        Columns: predicted class and confidence, probability on the two endpoint classes,
+        nearest training digit in classifier features (1.0 = a median real digit), share of
+        mid-grey ink, and the autoencoder's own error (favours the latent path by construction).
+        Measures that passed the controls are marked ``*``.
+
         Returns
         -------
         str
-            One header line, a rule, and one line per frame.
+            One header line, a rule, one line per frame, and the key.
         """
-        header = (
-            f"{'t':>5} | {'pixel: pred  conf  recon  nearest':<34}"
-            "| latent: pred  conf  recon  nearest"
-        )
+        kept = set(self.controls.get("kept", []))
+        columns = [
+            ("confidence", "conf"),
+            ("endpoint_mass", "mass"),
+            ("feature_distance", "feat"),
+            ("grey_share", "grey"),
+            ("reconstruction_error", "own-err"),
+        ]
+        names = [f"{short}{'*' if name in kept else ''}" for name, short in columns]
+        half = "pred " + " ".join(f"{n:>8}" for n in names)
+        header = f"{'t':>5} | pixel:  {half} | latent: {half}"
         lines = [header, "-" * len(header)]
         for p, q in zip(self.evidence["pixel"], self.evidence["latent"], strict=True):
-            lines.append(
-                f"{p.t:5.2f} | {p.predicted:>10d} {p.confidence:5.0%} {p.reconstruction_error:6.4f}"
-                f" {p.nearest_distance:8.2f} | {q.predicted:>12d} {q.confidence:5.0%}"
-                f" {q.reconstruction_error:6.4f} {q.nearest_distance:8.2f}"
-            )
+            cells = []
+            for e in (p, q):
+                values = " ".join(f"{getattr(e, name):8.3f}" for name, _ in columns)
+                cells.append(f"{e.predicted:>4d} {values}")
+            lines.append(f"{p.t:5.2f} |        {cells[0]} |         {cells[1]}")
+        lines.append(
+            "* passed the controls; own-err is the autoencoder's own error (favours the latent "
+            "path by construction)"
+        )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +104,7 @@ class Morph:
             "evidence": {k: evidence.as_records(v) for k, v in self.evidence.items()},
             "summary": self.summary,
             "verdict": self.verdict,
+            "controls": self.controls,
         }
 
 
@@ -183,23 +204,22 @@ def morph(
     ae = autoencoder(data, ae_spec, seed=model_seed, store=store, progress=progress)
     mlp = classifier(data, ClassifierSpec(), seed=model_seed, store=store, progress=progress)
 
+    judges, study = judges_for(data, ae, mlp, model_seed=model_seed, store=store, progress=progress)
+
     endpoints = flatten_scaled(data.x_test[[i_a, i_b]])
     pixel = paths.linear_path(endpoints[0], endpoints[1], n_steps)
     codes = ae.encode(endpoints)
     latent = np.clip(ae.decode(latent_path(codes[0], codes[1], n_steps)), 0, 1)
     t = paths.step_times(n_steps)
 
-    # Both paths in one pass over the training set: its conversion to float dominates.
-    nearest = evidence.nearest_distances(np.concatenate([pixel, latent]), data.x_train)
-    per_path = {}
-    for i, (name, frames) in enumerate((("pixel", pixel), ("latent", latent))):
-        recon_error = np.mean((ae.reconstruct(frames) - frames) ** 2, axis=1)
-        per_path[name] = evidence.frame_evidence(
-            t,
-            mlp.predict_proba(frames),
-            recon_error,
-            nearest[i * n_steps : (i + 1) * n_steps],
+    classes = np.tile([a, b], (2 * n_steps, 1))
+    scores = judges.score(np.concatenate([pixel, latent]), classes)
+    per_path = {
+        name: evidence.frame_evidence(
+            t, {k: v[i * n_steps : (i + 1) * n_steps] for k, v in scores.items()}
         )
+        for i, name in enumerate(PATH_NAMES)
+    }
     summary = {name: evidence.path_summary(ev) for name, ev in per_path.items()}
     settings = {
         "digit_a": a,
@@ -221,6 +241,7 @@ def morph(
         t=t,
         evidence=per_path,
         summary=summary,
-        verdict=evidence.verdict(summary["pixel"], summary["latent"]),
+        verdict=evidence.verdict(summary["pixel"], summary["latent"], study),
         settings=settings,
+        controls=study.to_dict(),
     )

@@ -19,6 +19,7 @@ from manifoldviz.arrays import FloatArray
 from manifoldviz.data.sources import MnistData
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.models.architectures import ARCHITECTURES
+from manifoldviz.models.conv_runtime import LayerStack
 from manifoldviz.models.dense_runtime import DenseStack, KerasNet
 from manifoldviz.progress import Progress
 from manifoldviz.store import Entry, Store
@@ -70,11 +71,13 @@ class TrainedAutoencoder:
 
 @dataclass(frozen=True)
 class TrainedClassifier:
-    """The chapter's MLP ready for inference: ``predict_proba`` gives (N, 10) probabilities."""
+    """The chapter's MLP ready for inference: ``predict_proba`` gives (N, 10) probabilities,
+    ``features`` the hidden layer's activations (N, 512)."""
 
     predict_proba: Callable[[FloatArray], FloatArray]
     spec: ClassifierSpec
     info: dict[str, Any]
+    features: Callable[[FloatArray], FloatArray] | None = None
 
 
 #: How cached models are trained; part of every cache key, so a new recipe never reuses an entry
@@ -129,8 +132,13 @@ def autoencoder(
 
 
 def _load_pair(entry: Entry, architecture: str) -> tuple[Any, Any]:
+    """Encoder and decoder run with numpy (no TensorFlow) when the entry has their arrays."""
     if architecture == "dense":
         return DenseStack.load(entry.file("encoder.npz")), DenseStack.load(
+            entry.file("decoder.npz")
+        )
+    if entry.file("encoder.npz").is_file() and entry.file("decoder.npz").is_file():
+        return LayerStack.load(entry.file("encoder.npz")), LayerStack.load(
             entry.file("decoder.npz")
         )
     return KerasNet(entry.file("encoder.keras")), KerasNet(entry.file("decoder.keras"))
@@ -163,9 +171,9 @@ def _train_autoencoder(
     test_loss = history["val_loss"][-1]  # the whole test set, measured after the last epoch
     encoder.save(folder / "encoder.keras")
     decoder.save(folder / "decoder.keras")
-    if spec.architecture == "dense":
-        DenseStack.from_keras(encoder).save(folder / "encoder.npz")
-        DenseStack.from_keras(decoder).save(folder / "decoder.npz")
+    runtime = DenseStack if spec.architecture == "dense" else LayerStack
+    runtime.from_keras(encoder).save(folder / "encoder.npz")
+    runtime.from_keras(decoder).save(folder / "decoder.npz")
     if progress:
         progress(f"{label}: test reconstruction loss {test_loss:.4f}")
     return {"test_loss": test_loss, "n_epochs": n_epochs, "history": history}
@@ -189,7 +197,8 @@ def classifier(
         lambda folder: _train_classifier(folder, data, spec, seed, progress),
         progress,
     )
-    return TrainedClassifier(DenseStack.load(entry.file("mlp.npz")), spec, entry.info)
+    stack = DenseStack.load(entry.file("mlp.npz"))
+    return TrainedClassifier(stack, spec, entry.info, features=stack.head(1))
 
 
 def _train_classifier(

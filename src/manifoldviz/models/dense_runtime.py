@@ -46,11 +46,15 @@ class DenseStack:
         arrays.update({f"activation{i}": np.array(a) for i, a in enumerate(self.activations)})
         np.savez(path, **arrays)
 
+    def head(self, n_layers: int) -> DenseStack:
+        """The first ``n_layers`` layers alone (a classifier's hidden features, say)."""
+        return DenseStack(self.weights[: 2 * n_layers], self.activations[:n_layers])
+
     def __call__(self, x: FloatArray) -> FloatArray:
         out = np.asarray(x, dtype=np.float32)
         for i, activation in enumerate(self.activations):
             out = out @ self.weights[2 * i] + self.weights[2 * i + 1]
-            out = _ACTIVATIONS[activation](out)
+            out = ACTIVATIONS[activation](out)
         return out
 
 
@@ -59,7 +63,7 @@ def _softmax(x: FloatArray) -> FloatArray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
-_ACTIVATIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
+ACTIVATIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
     "linear": lambda x: x,
     "relu": lambda x: np.maximum(x, 0),
     "sigmoid": lambda x: (1 / (1 + np.exp(-x))).astype(np.float32, copy=False),

@@ -27,6 +27,7 @@ from manifoldviz.figures.interpolation import (
     draw_strip,
 )
 from manifoldviz.figures.style import lecture_style, new_figure, save_figure
+from manifoldviz.interpolation.measures import MEASURES
 from manifoldviz.interpolation.morph import PATH_NAMES, Morph, morph
 from manifoldviz.progress import Progress
 from manifoldviz.store import Store
@@ -91,7 +92,7 @@ class InterpolationResult(Morph):
                     caption=(
                         f"looks like {self.evidence[name][i].predicted} "
                         f"({self.evidence[name][i].confidence:.0%})",
-                        f"off-manifold {self.evidence[name][i].reconstruction_error:.3f}",
+                        f"mid-grey ink {self.evidence[name][i].grey_share:.0%}",
                     ),
                 )
                 for name in PATH_NAMES
@@ -168,7 +169,8 @@ class InterpolationResult(Morph):
             return save_figure(figure, path)
 
     def plot_evidence(self, path: str | os.PathLike[str]) -> Path:
-        """Per-frame evidence against t for both paths: which one stays on the manifold.
+        """Per-frame evidence against t for both paths, each panel saying whether its measure
+        passed the controls (the autoencoder's own error is shown, marked as not evidence).
 
         Parameters
         ----------
@@ -180,19 +182,35 @@ class InterpolationResult(Morph):
         Path
             ``path``.
         """
+        kept = set(self.controls.get("kept", []))
         panels = [
-            ("reconstruction_error", "autoencoder error", "Distance to learned manifold"),
-            ("nearest_distance", "L2 distance", "Distance to nearest training digit"),
-            ("confidence", "max probability", "Classifier confidence"),
+            ("confidence", "max probability"),
+            ("endpoint_mass", "probability"),
+            ("feature_distance", "× a real digit's"),
+            ("grey_share", "share of ink pixels"),
+            ("ink_atypicality", "IQRs from real digits"),
+            ("reconstruction_error", "mean squared error"),
         ]
         with lecture_style():
-            figure = new_figure(18, 5.5)
-            axes = figure.subplots(1, 3)
-            for ax, (key, ylabel, title) in zip(axes, panels, strict=True):
+            figure = new_figure(18, 10)
+            axes = figure.subplots(2, 3).ravel()
+            for ax, (key, ylabel) in zip(axes, panels, strict=True):
+                measure = MEASURES[key]
+                if measure.by_construction:
+                    status = "not evidence: favours latent by construction"
+                else:
+                    status = "passed the controls" if key in kept else "failed the controls"
                 series = {n: [getattr(e, key) for e in self.evidence[n]] for n in PATH_NAMES}
-                draw_path_metric(ax, list(self.t), series, ylabel=ylabel, title=title)
+                draw_path_metric(
+                    ax,
+                    list(self.t),
+                    series,
+                    ylabel=ylabel,
+                    title=f"{measure.label[:1].upper()}{measure.label[1:]}\n({status})",
+                )
+                ax.title.set_fontsize(15)
             a, b = self.digits
-            figure.suptitle(f"{a} → {b}: which path stays on the data manifold?")
+            figure.suptitle(f"{a} → {b}: how digit-like is each frame?")
             return save_figure(figure, path)
 
     def _repr_html_(self) -> str:

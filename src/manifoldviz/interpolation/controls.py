@@ -1,0 +1,140 @@
+"""The judges of a pair of models, and their check on controls, built once and cached.
+
+For an autoencoder and a classifier trained on some data, :func:`judges_for` returns the
+:class:`~manifoldviz.interpolation.measures.Judges` that score interpolation frames and the
+:class:`~manifoldviz.interpolation.measures.ControlStudy` that says which of their measures a
+verdict may use. The density of latent codes, the calibration on real digits and the control
+study are computed once per models and data and kept in the model store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from typing import Any
+
+import numpy as np
+
+from manifoldviz.data.sources import MnistData
+from manifoldviz.data.transforms import flatten_scaled
+from manifoldviz.errors import ManifoldvizError
+from manifoldviz.interpolation.measures import (
+    CONTROL_GROUPS,
+    ControlStudy,
+    GaussianMixtureDensity,
+    Judges,
+    calibrate,
+    check_measures,
+    control_images,
+)
+from manifoldviz.models.cached import TrainedAutoencoder, TrainedClassifier
+from manifoldviz.progress import Progress
+from manifoldviz.seeding import rng
+from manifoldviz.store import Store
+
+#: Part of the cache key: a change to how judges are built or checked never reuses old ones.
+JUDGES_VERSION = 1
+#: Pairs of real test digits in each control group.
+N_CONTROL_PAIRS = 500
+#: Training digits searched for each frame's nearest neighbour in classifier features.
+N_FEATURE_REFERENCE = 10_000
+#: Training codes the latent density is fitted to, and its number of components.
+N_DENSITY_CODES = 10_000
+DENSITY_COMPONENTS = 10
+
+
+def _subset(n: int, size: int, seed: int, purpose: str) -> np.ndarray:
+    if n <= size:
+        return np.arange(n)
+    return np.sort(rng(seed, purpose).choice(n, size, replace=False))
+
+
+def judges_for(
+    data: MnistData,
+    ae: TrainedAutoencoder,
+    mlp: TrainedClassifier,
+    *,
+    model_seed: int,
+    store: Store,
+    progress: Progress | None = None,
+) -> tuple[Judges, ControlStudy]:
+    """The judges of frames for these models and data, and which measures passed the controls.
+
+    Parameters
+    ----------
+    data
+        The data both models were trained on (training digits are the reference sets; test
+        digits make the controls).
+    ae, mlp
+        The autoencoder (its encoder gives latent codes) and the classifier.
+    model_seed
+        The seed the models were trained with (part of the cache key; seeds the subsets).
+    store
+        Where the density, calibration and control study are cached.
+    progress
+        Receives a line when they are computed or loaded.
+
+    Returns
+    -------
+    tuple
+        The calibrated :class:`Judges` and the :class:`ControlStudy`.
+    """
+    if mlp.features is None:
+        raise ManifoldvizError("the classifier has no feature layer; rebuild it")
+    reference_rows = _subset(len(data.x_train), N_FEATURE_REFERENCE, model_seed, "feature-ref")
+    feature_reference = np.asarray(
+        mlp.features(flatten_scaled(data.x_train[reference_rows])), np.float32
+    )
+    unfitted = Judges(
+        predict_proba=mlp.predict_proba,
+        features=mlp.features,
+        feature_reference=feature_reference,
+        pixel_reference=data.x_train,
+        encode=ae.encode,
+        reconstruct=ae.reconstruct,
+        density=GaussianMixtureDensity(np.ones(1), np.zeros((1, 1)), np.ones((1, 1, 1))),
+    )
+    spec = {
+        "version": JUDGES_VERSION,
+        "data": data.fingerprint(),
+        "model_seed": model_seed,
+        "autoencoder": asdict(ae.spec),
+        "classifier": asdict(mlp.spec),
+        "n_control_pairs": N_CONTROL_PAIRS,
+        "n_feature_reference": N_FEATURE_REFERENCE,
+        "density": [N_DENSITY_CODES, DENSITY_COMPONENTS],
+    }
+    built: list[bool] = []
+
+    def build(folder: Any) -> dict[str, Any]:
+        built.append(True)
+        code_rows = _subset(len(data.x_train), N_DENSITY_CODES, model_seed, "density-codes")
+        codes = np.asarray(ae.encode(flatten_scaled(data.x_train[code_rows])), np.float32)
+        density = GaussianMixtureDensity.fit(
+            codes, n_components=DENSITY_COMPONENTS, seed=model_seed
+        )
+        np.savez(folder / "density.npz", **density.to_arrays())
+        groups, classes = control_images(
+            flatten_scaled(data.x_test),
+            data.y_test,
+            ae.reconstruct,
+            n_pairs=N_CONTROL_PAIRS,
+            seed=model_seed,
+        )
+        judges = calibrate(replace(unfitted, density=density), groups["real"])
+        scores = {g: judges.score(groups[g], classes) for g in CONTROL_GROUPS}
+        study = check_measures(scores, seed=model_seed)
+        if progress:
+            progress(f"evidence controls: kept {', '.join(study.kept) or 'no measure'}")
+        return {"scales": judges.scales, "controls": study.to_dict()}
+
+    kind = f"judges-{ae.spec.architecture}"
+    entry = store.get_or_build(kind, spec, build)
+    if progress and not built:
+        progress(f"{kind}: controls from cache ({entry.path.name})")
+    with np.load(entry.file("density.npz"), allow_pickle=False) as arrays:
+        density = GaussianMixtureDensity(
+            arrays["weights"], arrays["means"], arrays["precisions_cholesky"]
+        )
+    info = entry.info
+    judges = replace(unfitted, density=density, scales=dict(info["scales"]))
+    return judges, ControlStudy.from_dict(info["controls"])
