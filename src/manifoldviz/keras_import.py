@@ -40,4 +40,8 @@ def tensorflow_module() -> Any:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL") not in ("0", "1"):
+        # Its Python-side warnings too (tf.function retracing notes, several lines each, during
+        # every sweep): asking for TensorFlow's logs with TF_CPP_MIN_LOG_LEVEL=0 or 1 keeps them.
+        tensorflow.get_logger().setLevel("ERROR")
     return tensorflow
