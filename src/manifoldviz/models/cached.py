@@ -71,13 +71,11 @@ class TrainedAutoencoder:
 
 @dataclass(frozen=True)
 class TrainedClassifier:
-    """The chapter's MLP ready for inference: ``predict_proba`` gives (N, 10) probabilities,
-    ``features`` the hidden layer's activations (N, 512)."""
+    """The chapter's MLP ready for inference: ``predict_proba`` gives (N, 10) probabilities."""
 
     predict_proba: Callable[[FloatArray], FloatArray]
     spec: ClassifierSpec
     info: dict[str, Any]
-    features: Callable[[FloatArray], FloatArray] | None = None
 
 
 #: How cached models are trained; part of every cache key, so a new recipe never reuses an entry
@@ -197,8 +195,7 @@ def classifier(
         lambda folder: _train_classifier(folder, data, spec, seed, progress),
         progress,
     )
-    stack = DenseStack.load(entry.file("mlp.npz"))
-    return TrainedClassifier(stack, spec, entry.info, features=stack.head(1))
+    return TrainedClassifier(DenseStack.load(entry.file("mlp.npz")), spec, entry.info)
 
 
 def _train_classifier(
