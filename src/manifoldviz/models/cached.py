@@ -71,11 +71,13 @@ class TrainedAutoencoder:
 
 @dataclass(frozen=True)
 class TrainedClassifier:
-    """The chapter's MLP ready for inference: ``predict_proba`` gives (N, 10) probabilities."""
+    """The chapter's MLP ready for inference: ``predict_proba`` gives (N, 10) probabilities,
+    ``features`` the hidden layer's activations (N, 512)."""
 
     predict_proba: Callable[[FloatArray], FloatArray]
     spec: ClassifierSpec
     info: dict[str, Any]
+    features: Callable[[FloatArray], FloatArray] | None = None
 
 
 #: How cached models are trained; part of every cache key, so a new recipe never reuses an entry
@@ -195,7 +197,8 @@ def classifier(
         lambda folder: _train_classifier(folder, data, spec, seed, progress),
         progress,
     )
-    return TrainedClassifier(DenseStack.load(entry.file("mlp.npz")), spec, entry.info)
+    stack = DenseStack.load(entry.file("mlp.npz"))
+    return TrainedClassifier(stack, spec, entry.info, features=stack.head(1))
 
 
 def _train_classifier(

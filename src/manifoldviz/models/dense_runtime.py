@@ -46,6 +46,10 @@ class DenseStack:
         arrays.update({f"activation{i}": np.array(a) for i, a in enumerate(self.activations)})
         np.savez(path, **arrays)
 
+    def head(self, n_layers: int) -> DenseStack:
+        """The first ``n_layers`` layers alone (a classifier's hidden features, say)."""
+        return DenseStack(self.weights[: 2 * n_layers], self.activations[:n_layers])
+
     def __call__(self, x: FloatArray) -> FloatArray:
         out = np.asarray(x, dtype=np.float32)
         for i, activation in enumerate(self.activations):
