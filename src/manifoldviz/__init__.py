@@ -6,13 +6,8 @@ loaded only by the work that needs it.
 
 from __future__ import annotations
 
-from importlib import import_module, metadata
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
-
-try:
-    __version__ = metadata.version("manifoldviz")
-except metadata.PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+unknown"
 
 _EXPORTS = {
     "load_mnist": "manifoldviz.data.sources",
@@ -53,6 +48,10 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read from the installed metadata only when asked (tens of ms)
+        from manifoldviz.provenance import installed_version
+
+        return installed_version()
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'manifoldviz' has no attribute {name!r}")
