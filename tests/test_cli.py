@@ -80,7 +80,7 @@ def test_python_dash_m() -> None:
         (["interpolate", "three", "8"], "'A'"),
         (["interpolate", "3", "8", "--steps", "1"], "--steps"),
         (["interpolate", "3", "8", "--steps", "100000"], "--steps"),
-        (["interpolate", "3", "8", "--model", "vae"], "--model"),
+        (["interpolate", "3", "8", "--model", "gan"], "--model"),
         (["interpolate", "3", "8", "--path", "cubic"], "--path"),
         (["interpolate", "3", "8", "--out", "missing-folder/x.gif"], "--out"),
         (["interpolate", "3", "8", "--out", "."], "--out"),

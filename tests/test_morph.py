@@ -113,7 +113,7 @@ def test_training_is_reproducible_for_a_seed(tiny_mnist, tmp_path: Path) -> None
         ({"a": 1.5, "b": 1}, "a"),
         ({"a": 1, "b": 2, "n_steps": 1}, "steps"),
         ({"a": 1, "b": 2, "path": "cubic"}, "path"),
-        ({"a": 1, "b": 2, "model": "vae"}, "model"),
+        ({"a": 1, "b": 2, "model": "gan"}, "model"),
         ({"a": 1, "b": 2, "index_a": 10**6}, "index_a"),
     ],
 )

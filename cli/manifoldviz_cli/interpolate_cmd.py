@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from manifoldviz.models.architectures import ARCHITECTURES
 from manifoldviz_cli.options import (
     FiniteFloatRange,
     data_option,
@@ -26,6 +27,7 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
         "manifoldviz interpolate 4 4 --steps 16 --path slerp --scale 10 --out four.gif",
         "manifoldviz interpolate 1 7 --strip strip.png --metrics evidence.json --plot evidence.png",
         "manifoldviz interpolate 3 8 --model conv --data ../shared/data/mnist.npz",
+        "manifoldviz interpolate 0 6 --model vae --latent 2 --grid map.png",
     ),
 )
 @click.argument("a", type=click.IntRange(0, 9))
@@ -54,6 +56,13 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
     type=OUTPUT_PATH,
     default=None,
     help="Also draw the per-frame evidence (.png, .svg, .pdf).",
+)
+@click.option(
+    "--grid",
+    type=OUTPUT_PATH,
+    default=None,
+    help="Also draw the latent map with the path on it (.png, .svg, .pdf): the whole plane "
+    "for a 2-D latent, else the plane through A, B and the mean code.",
 )
 @click.option(
     "--steps",
@@ -91,10 +100,10 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
 )
 @click.option(
     "--model",
-    type=click.Choice(["dense", "conv"]),
+    type=click.Choice(ARCHITECTURES),
     default="dense",
     show_default=True,
-    help="Autoencoder architecture.",
+    help="Autoencoder: dense, convolutional, or the book's VAE (paths use its mean code).",
 )
 @click.option(
     "--latent",
@@ -136,6 +145,7 @@ def interpolate(
     strip: Path | None,
     metrics: Path | None,
     plot: Path | None,
+    grid: Path | None,
     steps: int,
     fps: float,
     loop: int,
@@ -171,6 +181,8 @@ def interpolate(
             check_figure_path(strip, param="strip")
     if plot is not None:
         check_figure_path(plot, param="plot")
+    if grid is not None:
+        check_figure_path(grid, param="grid")
     if metrics is not None:
         from manifoldviz.figures.output_paths import check_output_path
 
@@ -201,6 +213,8 @@ def interpolate(
         written.append(result.save_metrics(metrics))
     if plot is not None:
         written.append(result.plot_evidence(plot))
+    if grid is not None:
+        written.append(result.save_latent_grid(grid))
     if not quiet:
         click.echo(result.table())
         click.echo(result.verdict)

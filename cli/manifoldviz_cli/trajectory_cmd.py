@@ -35,10 +35,10 @@ def _folder(out_dir: Path) -> Path:
 @out_dir_option("results/trajectory", "the records, results.json, GIF and figures")
 @click.option(
     "--model",
-    type=click.Choice(["mlp", "autoencoder"]),
+    type=click.Choice(["mlp", "autoencoder", "vae"]),
     default="mlp",
     show_default=True,
-    help="The chapter's MLP or the dense autoencoder.",
+    help="The chapter's MLP, the dense autoencoder, or the VAE (its mean code).",
 )
 @click.option("--layer", default=None, help="MLP: hidden (default) or output; autoencoder: latent.")
 @epochs_option(10)

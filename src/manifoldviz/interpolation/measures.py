@@ -128,6 +128,20 @@ class GaussianMixtureDensity:
         top = stacked.max(axis=1, keepdims=True)
         return (top[:, 0] + np.log(np.exp(stacked - top).sum(axis=1))).astype(np.float32)
 
+    def mean(self) -> FloatArray:
+        """The mixture's mean (for a fitted mixture, the training codes' mean)."""
+        return (self.weights @ self.means).astype(np.float32)
+
+    def covariance(self) -> FloatArray:
+        """The mixture's overall covariance matrix."""
+        mean = self.weights @ self.means
+        total = -np.outer(mean, mean)
+        for weight, centre, chol in zip(
+            self.weights, self.means, self.precisions_cholesky, strict=True
+        ):
+            total += weight * (np.linalg.inv(chol @ chol.T) + np.outer(centre, centre))
+        return total.astype(np.float32)
+
     def to_arrays(self) -> dict[str, Any]:
         """The parameters as arrays, for an .npz file."""
         return {

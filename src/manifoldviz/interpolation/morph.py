@@ -22,6 +22,7 @@ from manifoldviz.errors import InvalidInputError
 from manifoldviz.interpolation import evidence, paths
 from manifoldviz.interpolation.controls import judges_for
 from manifoldviz.interpolation.evidence import FrameEvidence
+from manifoldviz.interpolation.latent_grid import LatentGrid, latent_grid
 from manifoldviz.models.cached import AutoencoderSpec, ClassifierSpec, autoencoder, classifier
 from manifoldviz.progress import Progress
 from manifoldviz.seeding import rng
@@ -38,7 +39,8 @@ class Morph:
     and ends exactly at the two endpoint images. ``evidence`` maps each path name to one
     :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per frame; ``controls`` is the
     control study (:meth:`~manifoldviz.interpolation.measures.ControlStudy.to_dict`) that chose
-    the measures the verdict rests on.
+    the measures the verdict rests on; ``grid`` is the decoder's latent map with the latent
+    path on it (:mod:`~manifoldviz.interpolation.latent_grid`).
     """
 
     pixel: FloatArray
@@ -49,6 +51,7 @@ class Morph:
     verdict: str
     settings: dict[str, Any] = field(default_factory=dict)
     controls: dict[str, Any] = field(default_factory=dict)
+    grid: LatentGrid | None = field(default=None, repr=False, compare=False)
 
     @property
     def digits(self) -> tuple[int, int]:
@@ -181,7 +184,8 @@ def morph(
     data, limit
         The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
     model, latent_dim
-        Autoencoder architecture (``"dense"`` or ``"conv"``) and latent size.
+        Autoencoder architecture (``"dense"``, ``"conv"`` or ``"vae"``) and latent size; a VAE's
+        paths use its encoder's mean code.
     path
         Latent-space path: ``"linear"`` or ``"slerp"``.
     index_a, index_b
@@ -209,7 +213,8 @@ def morph(
     endpoints = flatten_scaled(data.x_test[[i_a, i_b]])
     pixel = paths.linear_path(endpoints[0], endpoints[1], n_steps)
     codes = ae.encode(endpoints)
-    latent = np.clip(ae.decode(latent_path(codes[0], codes[1], n_steps)), 0, 1)
+    path_codes = latent_path(codes[0], codes[1], n_steps)
+    latent = np.clip(ae.decode(path_codes), 0, 1)
     t = paths.step_times(n_steps)
 
     classes = np.tile([a, b], (2 * n_steps, 1))
@@ -244,4 +249,12 @@ def morph(
         verdict=evidence.verdict(summary["pixel"], summary["latent"], study),
         settings=settings,
         controls=study.to_dict(),
+        grid=latent_grid(
+            ae.decode,
+            path_codes,
+            mean=judges.density.mean(),
+            spread=np.sqrt(np.diag(judges.density.covariance())),
+            variational=model == "vae",
+            seed=seed,
+        ),
     )

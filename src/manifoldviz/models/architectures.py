@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
 from manifoldviz.keras_import import keras_module
 
-ARCHITECTURES = ("dense", "conv")
+ARCHITECTURES = ("dense", "conv", "vae")
+#: Pixels per image: the KL term is divided by this, because the training loop's reconstruction
+#: loss is the per-pixel mean of the binary cross-entropy where the book's is its sum.
+PIXELS = 784
 
 
 def epochs_for(n_samples: int, batch_size: int, *, base: int, min_steps: int, cap: int) -> int:
@@ -88,9 +92,80 @@ def _joined(encoder: Any, decoder: Any, input_shape: tuple[int, ...]) -> tuple[A
     return model, encoder, decoder
 
 
+@functools.cache
+def sampling_layer() -> Any:
+    """The VAE's sampling layer class (built on first use, so Keras loads only when needed)."""
+    keras = keras_module()
+    ops = keras.ops
+
+    class Sampling(keras.layers.Layer):  # type: ignore[misc, name-defined]
+        """``z = mean + exp(log_var / 2) * eps`` while training, ``mean`` otherwise; adds the KL
+        divergence from the unit Gaussian prior as a loss (``add_loss``), averaged over the batch
+        and scaled by ``kl_weight``."""
+
+        def __init__(self, kl_weight: float = 1.0, seed: int | None = None, **kwargs: Any):
+            super().__init__(**kwargs)
+            self.kl_weight = kl_weight
+            self.seed_generator = keras.random.SeedGenerator(seed)
+
+        def call(self, inputs: Any, training: bool | None = None) -> Any:
+            z_mean, z_log_var = inputs
+            kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1)
+            self.add_loss(self.kl_weight * ops.mean(kl))
+            if not training:
+                return z_mean
+            epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+            return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+
+    return Sampling
+
+
+def variational_autoencoder(latent_dim: int = 2, *, hidden: int = 256) -> tuple[Any, Any, Any]:
+    """The book's chapter-12 VAE on the dense autoencoder's body, as (model, encoder, decoder).
+
+    The encoder maps an image to the mean and log-variance of a Gaussian over latent codes; a
+    sampling layer draws ``z`` from it while training and adds the KL divergence from the unit
+    Gaussian prior as a loss; the decoder maps ``z`` back to pixels. Trained with the training
+    loop's reconstruction loss, the objective is the book's reconstruction + KL (both divided by
+    784). The body is the dense autoencoder's (784 → 256 → latent → 256 → 784), so a comparison
+    with ``dense`` isolates the variational objective, and the cached model runs with numpy.
+
+    Returns
+    -------
+    tuple
+        The trainable model, the encoder to the *mean* code (what paths use), and the decoder.
+    """
+    keras = keras_module()
+    layers = keras.layers
+
+    inputs = keras.Input((784,))
+    body = layers.Dense(hidden, activation="relu")
+    mean_layer = layers.Dense(latent_dim, activation="linear", name="z_mean")
+    log_var_layer = layers.Dense(latent_dim, activation="linear", name="z_log_var")
+    features = body(inputs)
+    z_mean, z_log_var = mean_layer(features), log_var_layer(features)
+    z = sampling_layer()(kl_weight=1.0 / PIXELS, name="sampling")([z_mean, z_log_var])
+    decoder = keras.Sequential(
+        [
+            keras.Input((latent_dim,)),
+            layers.Dense(hidden, activation="relu"),
+            layers.Dense(784, activation="sigmoid"),
+        ],
+        name="decoder",
+    )
+    model = keras.Model(inputs, decoder(z), name="vae")
+    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy")
+    encoder = keras.Sequential([keras.Input((784,)), body, mean_layer], name="encoder")
+    return model, encoder, decoder
+
+
 def autoencoder(architecture: str, latent_dim: int) -> tuple[Any, Any, Any]:
-    """Build the named autoencoder architecture (``"dense"`` or ``"conv"``)."""
-    builders = {"dense": dense_autoencoder, "conv": conv_autoencoder}
+    """Build the named autoencoder architecture (``"dense"``, ``"conv"`` or ``"vae"``)."""
+    builders = {
+        "dense": dense_autoencoder,
+        "conv": conv_autoencoder,
+        "vae": variational_autoencoder,
+    }
     return builders[architecture](latent_dim)
 
 

@@ -26,6 +26,7 @@ from manifoldviz.figures.interpolation import (
     draw_path_metric,
     draw_strip,
 )
+from manifoldviz.figures.latent_grid import draw_latent_grid
 from manifoldviz.figures.style import lecture_style, new_figure, save_figure
 from manifoldviz.interpolation.measures import MEASURES
 from manifoldviz.interpolation.morph import PATH_NAMES, Morph, morph
@@ -213,6 +214,41 @@ class InterpolationResult(Morph):
             figure.suptitle(f"{a} → {b}: how digit-like is each frame?")
             return save_figure(figure, path)
 
+    def save_latent_grid(self, path: str | os.PathLike[str]) -> Path:
+        """The decoder's latent map with this pair's latent path drawn on it.
+
+        A 2-D latent space is shown whole, its grid spaced by the prior's inverse CDF (the
+        book's chapter-12 figure); a larger one on the plane through A, B and the mean code.
+
+        Parameters
+        ----------
+        path
+            A .png, .svg or .pdf file; the format follows the suffix.
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
+        if self.grid is None:
+            raise InvalidInputError("this result has no latent grid", param="grid")
+        a, b = self.digits
+        spec = self.settings["autoencoder"]
+        where = (
+            "the whole latent plane"
+            if self.grid.kind == "prior"
+            else "the plane through A, B and the mean code"
+        )
+        with lecture_style():
+            figure = new_figure(11, 11.5)
+            draw_latent_grid(
+                figure.add_subplot(),
+                self.grid,
+                title=f"{spec['architecture']}, latent {spec['latent_dim']}: {where}\n"
+                f"{a} (A) → {b} (B) along the latent path",
+            )
+            return save_figure(figure, path)
+
     def _repr_html_(self) -> str:
         """Show the animation inline in Jupyter."""
         with tempfile.TemporaryDirectory() as folder:
@@ -256,7 +292,8 @@ def interpolate(
     data, limit
         The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
     model, latent_dim
-        Autoencoder architecture (``"dense"`` or ``"conv"``) and latent size.
+        Autoencoder architecture (``"dense"``, ``"conv"`` or ``"vae"``) and latent size; a VAE's
+        paths use its encoder's mean code.
     path
         Latent-space path: ``"linear"`` or ``"slerp"``.
     index_a, index_b

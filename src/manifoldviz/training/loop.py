@@ -100,7 +100,9 @@ def fit(
         scaling of :func:`~manifoldviz.data.transforms.flatten_scaled`.
     y
         Integer labels for ``task="classify"``; None for ``task="reconstruct"``, where the
-        target is the (joined, scaled) input itself and the loss binary cross-entropy.
+        target is the (joined, scaled) input itself and the loss binary cross-entropy. For
+        every task, losses the model's layers add with ``add_loss`` during the forward pass
+        (a VAE's KL divergence) are added to the loss.
     task
         ``"classify"`` (sparse categorical cross-entropy and accuracy) or ``"reconstruct"``.
     n_epochs, batch_size, seed
@@ -160,9 +162,11 @@ def fit(
 
     def measure(inputs: Any, labels: Any, training: bool) -> tuple[Any, Any]:
         outputs = model(inputs, training=training)
+        # Losses the model's layers add during this call (a VAE's KL term), for every task.
+        added = tf.add_n(model.losses) if model.losses else tf.constant(0.0)
         if classify:
-            return loss_fn(labels, outputs), _correct(outputs, labels)
-        return loss_fn(inputs, outputs), tf.constant(0.0)
+            return loss_fn(labels, outputs) + added, _correct(outputs, labels)
+        return loss_fn(inputs, outputs) + added, tf.constant(0.0)
 
     def step(blocks: list[Any], labels: Any, indices: Any) -> tuple[Any, Any]:
         x_batch, y_batch = rows(blocks, indices), tf.gather(labels, indices)

@@ -28,8 +28,8 @@ from manifoldviz.training.recording import Trajectory, TrajectoryRecorder
 from manifoldviz.trajectories import projection as proj
 from manifoldviz.trajectories import weightspace
 
-MODELS = ("mlp", "autoencoder")
-LAYERS = {"mlp": ("hidden", "output"), "autoencoder": ("latent",)}
+MODELS = ("mlp", "autoencoder", "vae")
+LAYERS = {"mlp": ("hidden", "output"), "autoencoder": ("latent",), "vae": ("latent",)}
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,9 @@ def _record(
             return np.maximum(p @ stack.weights[0] + stack.weights[1], 0)
 
     else:
-        model, encoder, _ = models.autoencoder("dense", 16)
+        # The VAE's latent view is its encoder's mean code, the code interpolation paths use.
+        architecture = "dense" if config.model == "autoencoder" else "vae"
+        model, encoder, _ = models.autoencoder(architecture, 16)
 
         def represent(m: Any, p: np.ndarray) -> np.ndarray:
             return DenseStack.from_keras(encoder)(p)
