@@ -115,6 +115,7 @@ def test_training_is_reproducible_for_a_seed(tiny_mnist, tmp_path: Path) -> None
         ({"a": 1, "b": 2, "path": "cubic"}, "path"),
         ({"a": 1, "b": 2, "model": "gan"}, "model"),
         ({"a": 1, "b": 2, "index_a": 10**6}, "index_a"),
+        ({"a": 1, "b": 2, "endpoints": "decoded"}, "endpoints"),
     ],
 )
 def test_bad_input_is_refused_before_training(tiny_mnist, kwargs, param) -> None:
@@ -150,3 +151,14 @@ def test_a_new_model_seed_trains_new_models(tiny_mnist, tmp_path: Path) -> None:
     assert sum("loaded from cache" in m for m in messages) == 2
     # One autoencoder, one classifier and their judges (control study) for model seed 1.
     assert len(store.entries()) == 3
+
+
+def test_reconstructed_endpoints_are_shared_by_both_paths(tiny_mnist, result) -> None:
+    fair = interpolate(3, 8, n_steps=6, data=tiny_mnist, seed=0, endpoints="reconstructed")
+    assert fair.settings["endpoints"] == "reconstructed"
+    np.testing.assert_allclose(fair.pixel[[0, -1]], fair.latent[[0, -1]], atol=1e-6)
+    np.testing.assert_array_equal(fair.latent, result.latent)  # the latent path is unchanged
+    assert not np.allclose(fair.pixel[0], result.pixel[0])  # a reconstruction, not the image
+    t = fair.t[3]
+    blend = (1 - t) * fair.latent[0] + t * fair.latent[-1]
+    np.testing.assert_allclose(fair.pixel[3], blend, atol=1e-5)

@@ -28,6 +28,7 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
         "manifoldviz interpolate 1 7 --strip strip.png --metrics evidence.json --plot evidence.png",
         "manifoldviz interpolate 3 8 --model conv --data ../shared/data/mnist.npz",
         "manifoldviz interpolate 0 6 --model vae --latent 2 --grid map.png",
+        "manifoldviz interpolate 4 9 --endpoints reconstructed --plot evidence.png",
     ),
 )
 @click.argument("a", type=click.IntRange(0, 9))
@@ -122,6 +123,14 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
     help="How to move between the two latent codes.",
 )
 @click.option(
+    "--endpoints",
+    type=click.Choice(["original", "reconstructed"]),
+    default="original",
+    show_default=True,
+    help="Where the pixel path starts and ends: the test images, or their reconstructions "
+    "(where the latent path starts and ends: both paths then share their endpoints).",
+)
+@click.option(
     "--index-a",
     type=click.IntRange(min=0),
     default=None,
@@ -154,6 +163,7 @@ def interpolate(
     model: str,
     latent_dim: int,
     path_kind: str,
+    endpoints: str,
     index_a: int | None,
     index_b: int | None,
     seed: int,
@@ -199,6 +209,7 @@ def interpolate(
         model=model,
         latent_dim=latent_dim,
         path=path_kind,
+        endpoints=endpoints,
         index_a=index_a,
         index_b=index_b,
         progress=progress_printer(quiet),

@@ -29,6 +29,9 @@ from manifoldviz.seeding import rng
 from manifoldviz.store import Store
 
 PATH_NAMES = ("pixel", "latent")
+#: Where the pixel path starts and ends: the test images, or the autoencoder's reconstructions of
+#: them (then both paths share their endpoints, and any difference is the path's own).
+ENDPOINTS = ("original", "reconstructed")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class Morph:
     """Both interpolation paths and the per-frame evidence (plain data).
 
     ``pixel`` and ``latent`` are float32 arrays (n_steps, 28, 28) in [0, 1]; ``pixel`` starts
-    and ends exactly at the two endpoint images. ``evidence`` maps each path name to one
+    and ends exactly at the two endpoint images (their reconstructions, with
+    ``endpoints="reconstructed"``). ``evidence`` maps each path name to one
     :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per frame; ``controls`` is the
     control study (:meth:`~manifoldviz.interpolation.measures.ControlStudy.to_dict`) that chose
     the measures the verdict rests on; ``grid`` is the decoder's latent map with the latent
@@ -163,6 +167,7 @@ def morph(
     model: str = "dense",
     latent_dim: int = 16,
     path: str = "linear",
+    endpoints: str = "original",
     index_a: int | None = None,
     index_b: int | None = None,
     store: Store | None = None,
@@ -188,6 +193,10 @@ def morph(
         paths use its encoder's mean code.
     path
         Latent-space path: ``"linear"`` or ``"slerp"``.
+    endpoints
+        ``"original"``: the pixel path runs between the two test images; ``"reconstructed"``:
+        between the autoencoder's reconstructions of them, where the latent path starts and
+        ends too, so the two paths differ only in the path itself.
     index_a, index_b
         Exact test-set indices of the endpoint images instead of a seeded pick.
 
@@ -199,6 +208,11 @@ def morph(
     a, b = check_digit(a, "a"), check_digit(b, "b")
     paths.check_steps(n_steps)
     latent_path = paths.latent_path_fn(path)
+    if endpoints not in ENDPOINTS:
+        raise InvalidInputError(
+            f"endpoints must be one of {', '.join(ENDPOINTS)}, got {endpoints!r}",
+            param="endpoints",
+        )
     ae_spec = AutoencoderSpec(architecture=model, latent_dim=latent_dim)
     if not isinstance(data, MnistData):
         data = load_mnist(data, limit=limit, seed=model_seed, progress=progress)
@@ -210,11 +224,14 @@ def morph(
 
     judges, study = judges_for(data, ae, mlp, model_seed=model_seed, store=store, progress=progress)
 
-    endpoints = flatten_scaled(data.x_test[[i_a, i_b]])
-    pixel = paths.linear_path(endpoints[0], endpoints[1], n_steps)
-    codes = ae.encode(endpoints)
+    images = flatten_scaled(data.x_test[[i_a, i_b]])
+    codes = ae.encode(images)
     path_codes = latent_path(codes[0], codes[1], n_steps)
     latent = np.clip(ae.decode(path_codes), 0, 1)
+    if endpoints == "reconstructed":
+        # The latent path's own first and last frames: decoded from exactly these codes.
+        images = np.clip(ae.decode(path_codes[[0, -1]]), 0, 1).astype(np.float32)
+    pixel = paths.linear_path(images[0], images[1], n_steps)
     t = paths.step_times(n_steps)
 
     classes = np.tile([a, b], (2 * n_steps, 1))
@@ -235,6 +252,7 @@ def morph(
         "seed": seed,
         "model_seed": model_seed,
         "path": path,
+        "endpoints": endpoints,
         "autoencoder": asdict(ae_spec),
         "autoencoder_test_loss": ae.info.get("test_loss"),
         "classifier_test_accuracy": mlp.info.get("test_accuracy"),

@@ -271,6 +271,7 @@ def interpolate(
     model: str = "dense",
     latent_dim: int = 16,
     path: str = "linear",
+    endpoints: str = "original",
     index_a: int | None = None,
     index_b: int | None = None,
     store: Store | None = None,
@@ -296,6 +297,10 @@ def interpolate(
         paths use its encoder's mean code.
     path
         Latent-space path: ``"linear"`` or ``"slerp"``.
+    endpoints
+        ``"original"``: the pixel path runs between the two test images; ``"reconstructed"``:
+        between the autoencoder's reconstructions of them, where the latent path starts and
+        ends too, so the two paths differ only in the path itself.
     index_a, index_b
         Exact test-set indices of the endpoint images instead of a seeded pick.
 
@@ -325,6 +330,7 @@ def interpolate(
         model=model,
         latent_dim=latent_dim,
         path=path,
+        endpoints=endpoints,
         index_a=index_a,
         index_b=index_b,
         store=store,
