@@ -7,14 +7,51 @@ without a traceback; outputs are written atomically, so nothing half-written is 
 
 from __future__ import annotations
 
+import _thread
 import errno
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from manifoldviz_cli.options import examples
+
+
+class _CtrlC:
+    """Ctrl-C that is never lost.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be, and inside a
+    finalizer (a weakref callback or ``__del__``, which garbage collection runs in the middle
+    of anything, TensorFlow's objects having many) it is printed as "Exception ignored" with a
+    traceback and then dropped: the command ran on to the end. Here a swallowed interrupt is
+    kept off the terminal and raised again a moment later, outside the finalizer, until it
+    reaches the command's boundary; after that, stray deliveries are ignored.
+    """
+
+    def __enter__(self) -> _CtrlC:
+        self.active = True
+        self.previous_hook = sys.unraisablehook
+        sys.unraisablehook = self.unraisable
+        signal.signal(signal.SIGINT, self.handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.active = False  # the handler stays, inert: a late re-delivery must not land
+        sys.unraisablehook = self.previous_hook
+
+    def handler(self, signum: int, frame: Any) -> None:
+        if self.active:
+            raise KeyboardInterrupt
+
+    def unraisable(self, info: Any) -> None:
+        if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+            if self.active:
+                threading.Timer(0.05, _thread.interrupt_main).start()
+            return
+        self.previous_hook(info)
 
 
 class ManifoldvizGroup(click.Group):
@@ -50,9 +87,10 @@ class ManifoldvizGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            code = super().main(
-                args, prog_name or "manifoldviz", complete_var, standalone_mode=False, **extra
-            )
+            with _CtrlC():
+                code = super().main(
+                    args, prog_name or "manifoldviz", complete_var, standalone_mode=False, **extra
+                )
         except click.UsageError as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)
             sys.exit(2)
