@@ -63,10 +63,16 @@ def _softmax(x: FloatArray) -> FloatArray:
     return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
+def _sigmoid(x: FloatArray) -> FloatArray:
+    # exp(-x) overflows to inf for very negative x, where 1 / (1 + inf) = 0 is the right answer.
+    with np.errstate(over="ignore"):
+        return (1 / (1 + np.exp(-x))).astype(np.float32, copy=False)
+
+
 ACTIVATIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
     "linear": lambda x: x,
     "relu": lambda x: np.maximum(x, 0),
-    "sigmoid": lambda x: (1 / (1 + np.exp(-x))).astype(np.float32, copy=False),
+    "sigmoid": _sigmoid,
     "softmax": _softmax,
 }
 
