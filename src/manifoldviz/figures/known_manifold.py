@@ -1,0 +1,148 @@
+"""Figures of interpolation on a known manifold: the paths beside the true one, the distances,
+and how the latent path's distance changes with the latent size."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from manifoldviz.figures.palette import OKABE_ITO
+
+#: Every path's colour and name in these figures (the latent paths in blues, the truth in green).
+KNOWN_COLOURS = {
+    "pixel": OKABE_ITO["vermillion"],
+    "lerp": OKABE_ITO["blue"],
+    "slerp": OKABE_ITO["sky"],
+    "true": OKABE_ITO["green"],
+}
+KNOWN_LABELS = {
+    "pixel": "pixel path",
+    "lerp": "latent path (linear)",
+    "slerp": "latent path (slerp)",
+    "true": "true path on the manifold",
+}
+
+
+def draw_known_example(
+    figure: Any,
+    frames: Mapping[str, np.ndarray],
+    distances: Mapping[str, Sequence[float]],
+    t: Sequence[float],
+    *,
+    title: str,
+    rows: Sequence[str] = ("true", "pixel", "lerp"),
+) -> Any:
+    """Strips of the paths (one row each, each frame captioned with its distance to the
+    manifold) and, below, every path's distance to the manifold against t.
+
+    Parameters
+    ----------
+    figure
+        A matplotlib figure to draw on.
+    frames
+        Per path, (n_steps, 28, 28) images.
+    distances
+        Per path, each frame's RMS distance to the manifold.
+    t
+        The frames' interpolation times.
+    title
+        The figure's title.
+    rows
+        Which paths get a strip, top to bottom.
+
+    Returns
+    -------
+    Any
+        ``figure``.
+    """
+    n = len(t)
+    grid = figure.add_gridspec(len(rows) + 1, n, height_ratios=[1] * len(rows) + [2.2])
+    for r, name in enumerate(rows):
+        for c in range(n):
+            ax = figure.add_subplot(grid[r, c])
+            ax.imshow(frames[name][c], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            for spine in ax.spines.values():
+                spine.set_visible(True)
+                spine.set_color(KNOWN_COLOURS[name])
+                spine.set_linewidth(2.5)
+            ax.set_xlabel(f"{distances[name][c]:.3f}", fontsize=12)
+            if c == 0:
+                ax.set_ylabel(name, fontsize=15, color=KNOWN_COLOURS[name])
+            if r == 0:
+                ax.set_title(f"t={t[c]:.2f}", fontsize=12)
+    ax = figure.add_subplot(grid[len(rows), :])
+    for name, values in distances.items():
+        ax.plot(
+            t,
+            values,
+            color=KNOWN_COLOURS[name],
+            label=KNOWN_LABELS[name],
+            marker="o",
+            linestyle="--" if name == "pixel" else "-",
+        )
+    ax.set_xlabel("interpolation t")
+    ax.set_ylabel("RMS distance to the manifold")
+    ax.legend(frameon=False, ncols=2)
+    figure.suptitle(title)
+    return figure
+
+
+def draw_latent_sweep(
+    ax: Any,
+    sweep: Mapping[str, Mapping[int, tuple[float, float, float]]],
+    pixel: tuple[float, float, float],
+    *,
+    title: str,
+    ylabel: str = "mid-path RMS distance to the manifold",
+) -> Any:
+    """The latent path's distance to the manifold against the latent size, one line per model,
+    with the pixel path's as a band.
+
+    Parameters
+    ----------
+    ax
+        A matplotlib axes.
+    sweep
+        Per model, per latent size: (mean, low, high) of the latent path's distance.
+    pixel
+        (mean, low, high) of the pixel path's distance (the same for every model).
+    title, ylabel
+        The axes' title and y label.
+
+    Returns
+    -------
+    Any
+        ``ax``.
+    """
+    markers = ["o", "s", "D", "^"]
+    sizes: list[int] = sorted({size for per_size in sweep.values() for size in per_size})
+    ax.axhspan(pixel[1], pixel[2], color=KNOWN_COLOURS["pixel"], alpha=0.15, lw=0)
+    ax.axhline(pixel[0], color=KNOWN_COLOURS["pixel"], linestyle="--", label="pixel path")
+    shades = [OKABE_ITO["blue"], OKABE_ITO["purple"], OKABE_ITO["orange"], OKABE_ITO["black"]]
+    for i, (model, per_size) in enumerate(sweep.items()):
+        xs = sorted(per_size)
+        means = np.array([per_size[x][0] for x in xs])
+        low = np.array([per_size[x][1] for x in xs])
+        high = np.array([per_size[x][2] for x in xs])
+        colour = shades[i % len(shades)]
+        ax.errorbar(
+            xs,
+            means,
+            yerr=[means - low, high - means],
+            color=colour,
+            marker=markers[i % len(markers)],
+            capsize=5,
+            label=f"latent path, {model}",
+        )
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(sizes, [str(s) for s in sizes])
+    ax.set_xlabel("latent size")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(frameon=False)
+    return ax
