@@ -39,16 +39,22 @@ TINY = ["--data", "sample", "--limit", "200"]
 INTERRUPTED = "Interrupted: no partial output was left behind."
 
 RECORD: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+TEST_OF: dict[str, str] = {}
+
+
+def record(kind: str, counts: dict[str, int]) -> None:
+    """Count what a fault class gave (for the reliability report), noting which test ran it."""
+    RECORD[kind].update(counts)
+    TEST_OF[kind] = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _report() -> Iterator[None]:
-    started = time.perf_counter()
     yield
     path = os.environ.get(REPORT_ENV)
     if path:
-        RECORD["(module)"]["seconds"] = round(time.perf_counter() - started)
-        Path(path).write_text(json.dumps({k: dict(v) for k, v in RECORD.items()}, indent=2))
+        report = {kind: {"test": TEST_OF[kind], **counts} for kind, counts in RECORD.items()}
+        Path(path).write_text(json.dumps(report, indent=2))
 
 
 # --- running children ------------------------------------------------------------------------
@@ -204,9 +210,9 @@ def test_sigkill_during_publish_never_leaves_half_an_entry(tmp_path: Path) -> No
         assert code == 0, err
         done = events(out)[-1]
         assert verify_entry(Path(done["path"]))
-        RECORD["SIGKILL during publish (store)"]["trials"] += 1
-        RECORD["SIGKILL during publish (store)"]["half entries"] += 0
-        RECORD["SIGKILL during publish (store)"]["rebuilt" if done["built"] else "kept whole"] += 1
+        kind = "SIGKILL during publish (store)"
+        record(kind, {"trials": 1, "half entries": 0})
+        record(kind, {"rebuilt" if done["built"] else "kept whole": 1})
         assert before == "whole" or done["built"]
     code, out, _ = finish(spawn(child("toy", str(cache), "old", "3", "0"), cache))
     assert events(out)[-1] == {**old, "built": False}, "an older entry changed"
@@ -228,11 +234,9 @@ def test_sigkill_while_training_a_real_model(tmp_path: Path) -> None:
         done = events(out)[-1]
         assert done["built"] == (before == "absent")
         assert no_leftovers(cache) == []
-        RECORD["SIGKILL while training and publishing a model"]["trials"] += 1
-        RECORD["SIGKILL while training and publishing a model"]["half entries"] += 0
-        RECORD["SIGKILL while training and publishing a model"][
-            "rebuilt" if done["built"] else "kept whole"
-        ] += 1
+        kind = "SIGKILL while training and publishing a model"
+        record(kind, {"trials": 1, "half entries": 0})
+        record(kind, {"rebuilt" if done["built"] else "kept whole": 1})
 
 
 def test_sigkill_while_writing_results_and_gif(tmp_path: Path) -> None:
@@ -254,14 +258,13 @@ def test_sigkill_while_writing_results_and_gif(tmp_path: Path) -> None:
                     (reference / f"v0.{versions}").read_bytes(),
                     (reference / f"v1.{versions}").read_bytes(),
                 ), f"{name} is half written"
-        RECORD["SIGKILL while writing results.json and a GIF"]["trials"] += 1
-        RECORD["SIGKILL while writing results.json and a GIF"]["half files"] += 0
+        record("SIGKILL while writing results.json and a GIF", {"trials": 1, "half files": 0})
         orphans = [p for p in folder.iterdir() if p.name.startswith(f".results.json.{dead}-")]
         # The next write of the same file removes what the killed writer left.
         write_json_atomic(folder / "results.json", {"next": "run"})
         assert [p for p in orphans if p.exists()] == []
-        RECORD["SIGKILL while writing results.json and a GIF"]["orphaned temps swept"] += len(
-            orphans
+        record(
+            "SIGKILL while writing results.json and a GIF", {"orphaned temps swept": len(orphans)}
         )
 
 
@@ -291,8 +294,7 @@ def test_ctrl_c_while_training_exits_130_releases_the_lock_and_writes_nothing(
         lock = filelock.FileLock(str(path))
         lock.acquire(timeout=0)  # nobody holds it any more
         lock.release()
-    RECORD["SIGINT while training (interpolate)"]["trials"] += 1
-    RECORD["SIGINT while training (interpolate)"]["exit 130, one line, lock free"] += 1
+    record("SIGINT while training (interpolate)", {"trials": 1, "exit 130, one line, lock free": 1})
 
 
 def test_ctrl_c_during_a_sweep_then_rerun_resumes(tmp_path: Path) -> None:
@@ -314,9 +316,10 @@ def test_ctrl_c_during_a_sweep_then_rerun_resumes(tmp_path: Path) -> None:
     assert sorted(keys) == sorted({(c, s) for c in ("noise", "zeros") for s in (0, 1)})
     assert all(run in runs for run in saved), "a finished run was lost or redone"
     assert err.count("already done; kept") == len(saved)
-    RECORD["SIGINT during a sweep, then rerun"]["trials"] += 1
-    RECORD["SIGINT during a sweep, then rerun"]["runs kept"] += len(saved)
-    RECORD["SIGINT during a sweep, then rerun"]["runs lost or duplicated"] += 0
+    record(
+        "SIGINT during a sweep, then rerun",
+        {"trials": 1, "runs kept": len(saved), "runs lost or duplicated": 0},
+    )
 
 
 # --- several processes, one entry; a dead lock holder ----------------------------------------
@@ -331,8 +334,10 @@ def test_processes_asking_for_one_entry_build_it_once(tmp_path: Path, n_processe
     done = [events(finish(process)[1])[-1] for process in processes]
     assert sum(d["built"] for d in done) == 1
     assert len({(d["path"], d["digest"]) for d in done}) == 1
-    RECORD[f"{n_processes} processes, one entry (store)"]["trials"] += 1
-    RECORD[f"{n_processes} processes, one entry (store)"]["builds"] += sum(d["built"] for d in done)
+    record(
+        f"{n_processes} processes, one entry (store)",
+        {"trials": 1, "builds": sum(d["built"] for d in done)},
+    )
 
 
 def test_two_processes_train_a_real_model_once(tmp_path: Path) -> None:
@@ -343,8 +348,7 @@ def test_two_processes_train_a_real_model_once(tmp_path: Path) -> None:
     done = [events(out)[-1] for _, out, _ in results]
     assert sum(d["built"] for d in done) == 1
     assert len({(d["digest"], d["prediction"]) for d in done}) == 1
-    RECORD["2 processes, one real model"]["trials"] += 1
-    RECORD["2 processes, one real model"]["trainings"] += sum(d["built"] for d in done)
+    record("2 processes, one real model", {"trials": 1, "trainings": sum(d["built"] for d in done)})
 
 
 def test_lock_left_by_a_killed_builder_does_not_block(tmp_path: Path) -> None:
@@ -357,8 +361,7 @@ def test_lock_left_by_a_killed_builder_does_not_block(tmp_path: Path) -> None:
     assert code == 0, err
     assert events(out)[-1]["built"] and time.monotonic() - started < 30
     assert no_leftovers(cache) == []
-    RECORD["lock of a killed builder"]["trials"] += 1
-    RECORD["lock of a killed builder"]["taken over"] += 1
+    record("lock of a killed builder", {"trials": 1, "taken over": 1})
 
 
 def test_waiting_on_a_live_builder_says_so_in_one_line(tmp_path: Path) -> None:
@@ -371,6 +374,7 @@ def test_waiting_on_a_live_builder_says_so_in_one_line(tmp_path: Path) -> None:
     notices = [e["message"] for e in waited if e["event"] == "notice"]
     assert len(notices) == 1 and "another process is building" in notices[0]
     assert not waited[-1]["built"]
+    record("waiting on a live builder", {"trials": 1, "one notice, served its entry": 1})
 
 
 # --- damaged cache files ---------------------------------------------------------------------
@@ -404,8 +408,7 @@ def test_damaged_weight_files_are_reported_and_rebuilt(tmp_path: Path) -> None:
         ours = [n for n in notices if built[seed].name in n]
         assert len(ours) == 1 and reported in ours[0] and "\n" not in ours[0], notices
         verify_entry(built[seed])
-        RECORD[f"cached weight file {kind}"]["trials"] += 1
-        RECORD[f"cached weight file {kind}"]["reported and rebuilt"] += 1
+        record(f"cached weight file {kind}", {"trials": 1, "reported and rebuilt": 1})
     assert all(d["built"] for d in events(out) if d["event"] == "done")
 
 
@@ -435,8 +438,7 @@ def test_output_to_dev_full_is_one_line_and_keeps_the_device(
         assert_one_line(err, "disk full writing /dev/full")
         assert stat.S_ISCHR(full.stat().st_mode), "/dev/full was replaced by a file"
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-        RECORD["--out /dev/full"]["trials"] += 1
-        RECORD["--out /dev/full"]["exit 1, one line, device intact"] += 1
+        record("--out /dev/full", {"trials": 1, "exit 1, one line, device intact": 1})
 
 
 def test_disk_full_inside_the_cache(tmp_path: Path, warm_cache: Path) -> None:
@@ -457,8 +459,10 @@ def test_disk_full_inside_the_cache(tmp_path: Path, warm_cache: Path) -> None:
     assert all(verify_entry(p) for p in entries(cache, "autoencoder-dense"))
     after = {p.name: verify_entry(p).manifest["files"] for p in entries(cache, "classifier-mlp")}
     assert after == before
-    RECORD["ENOSPC inside the cache write"]["trials"] += 1
-    RECORD["ENOSPC inside the cache write"]["exit 1, one line, entries intact, no temp"] += 1
+    record(
+        "ENOSPC inside the cache write",
+        {"trials": 1, "exit 1, one line, entries intact, no temp": 1},
+    )
 
 
 # --- read-only folders -----------------------------------------------------------------------
@@ -525,8 +529,7 @@ def test_read_only_cache_serves_what_it_holds_and_refuses_to_train_in_one_line(
     assert code == 1
     assert_one_line(err, f"cannot write to the model cache {empty}")
     assert "MANIFOLDVIZ_CACHE" in err
-    RECORD["read-only cache folder"]["trials"] += 2
-    RECORD["read-only cache folder"]["warm: served; empty: exit 1, one line"] += 2
+    record("read-only cache folder", {"trials": 2, "warm: served; empty: exit 1, one line": 2})
 
 
 @pytest.mark.usefixtures("restore_permissions")
@@ -547,8 +550,7 @@ def test_read_only_output_folder_is_refused_before_any_work(
         assert code == 2
         assert_one_line(err, option)
         assert "not writable" in err
-        RECORD["read-only output folder"]["trials"] += 1
-        RECORD["read-only output folder"]["exit 2 before any work, one line"] += 1
+        record("read-only output folder", {"trials": 1, "exit 2 before any work, one line": 1})
     assert list(read_only.iterdir()) == []
 
 
@@ -636,5 +638,7 @@ def test_bad_arguments_exit_2_naming_the_option_before_tensorflow(tmp_path: Path
         if result["code"] != 2 or len(lines) != 1 or option not in lines[0]:
             failures.append((args, result["code"], result["stderr"][-300:]))
     assert failures == []
-    RECORD["bad arguments, every command"]["cases"] += len(cases)
-    RECORD["bad arguments, every command"]["exit 2, option named, no TensorFlow"] += len(cases)
+    record(
+        "bad arguments, every command",
+        {"cases": len(cases), "exit 2, option named, no TensorFlow": len(cases)},
+    )

@@ -20,6 +20,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 import tracemalloc
 import warnings
 import zipfile
@@ -507,8 +508,10 @@ def test_any_damage_loads_correctly_or_is_one_data_error(
     fuzz_dir: Path, recipe: Recipe, mutation: tuple[str, Callable[[Members, bool], bytes]]
 ) -> None:
     kind, damage = mutation
+    started = time.perf_counter()
     outcome, loaded = check_outcome(_write(fuzz_dir, damage(recipe.members(), recipe.compress)))
     OUTCOMES[kind][outcome] += 1
+    OUTCOMES[kind]["ms"] += round(1000 * (time.perf_counter() - started))
     if outcome == "loaded" and kind in CONTENT_GUARDED:
         _, original = check_outcome(_write(fuzz_dir, _zip(recipe.members(), recipe.compress)))
         for got, expected in zip(loaded, original, strict=True):
@@ -518,8 +521,10 @@ def test_any_damage_loads_correctly_or_is_one_data_error(
 @settings(FUZZ, max_examples=max(20, N_EXAMPLES // 10))
 @given(recipe=recipes)
 def test_every_valid_starting_point_loads(fuzz_dir: Path, recipe: Recipe) -> None:
+    started = time.perf_counter()
     outcome, _ = check_outcome(_write(fuzz_dir, _zip(recipe.members(), recipe.compress)))
     OUTCOMES["valid file (control)"][outcome] += 1
+    OUTCOMES["valid file (control)"]["ms"] += round(1000 * (time.perf_counter() - started))
     assert outcome == "loaded"
 
 
