@@ -110,3 +110,43 @@ def test_list_and_clear(tmp_path: Path) -> None:
     store.get_or_build("toy", {"a": 2}, _builder([]))
     assert len(store.entries()) == 2
     assert store.clear() == 2 and store.entries() == []
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        ["model.bin"],
+        {"model.bin": 7},
+        {"model.bin": {"size": "big", "sha256": "0"}},
+        {"../../outside": {"size": 1, "sha256": "0"}},
+    ],
+    ids=["list", "number", "bad-size", "outside-the-entry"],
+)
+def test_odd_manifest_is_a_damaged_entry(tmp_path: Path, files) -> None:
+    notices: list[str] = []
+    store, calls = Store(tmp_path, progress=notices.append), []
+    entry = store.get_or_build("toy", {"a": 1}, _builder(calls))
+    manifest = json.loads((entry.path / "manifest.json").read_text())
+    (entry.path / "manifest.json").write_text(json.dumps({**manifest, "files": files}))
+    store.get_or_build("toy", {"a": 1}, _builder(calls))
+    assert calls == ["built", "built"] and len(notices) == 1 and "damaged" in notices[0]
+
+
+def test_leftovers_of_a_killed_build_are_swept_by_the_next_one(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    final = store.entry_path("toy", {"a": 1})
+    (tmp_path / f".{final.name}.building-k1ll3d").mkdir()
+    (tmp_path / f".{final.name}.removing-4242").mkdir()
+    (tmp_path / f".{final.name}.building-k1ll3d" / "half.bin").write_bytes(b"half")
+    store.get_or_build("toy", {"a": 1}, _builder([]))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [final.name]
+
+
+def test_unwritable_cache_is_one_line_naming_it(tmp_path: Path) -> None:
+    from manifoldviz.errors import ManifoldvizError
+
+    (tmp_path / "a-file").write_text("")
+    root = tmp_path / "a-file" / "cache"
+    with pytest.raises(ManifoldvizError, match="cannot write to the model cache") as info:
+        Store(root).get_or_build("toy", {"a": 1}, _builder([]))
+    assert str(root) in str(info.value) and "MANIFOLDVIZ_CACHE" in str(info.value)
