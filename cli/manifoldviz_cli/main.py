@@ -126,6 +126,7 @@ def cli() -> None:
 def _register() -> None:
     from manifoldviz_cli import (
         cache_cmd,
+        compare_cmd,
         data_cmd,
         experiment_cmd,
         explore_cmd,
@@ -136,6 +137,7 @@ def _register() -> None:
     )
 
     cli.add_command(interpolate_cmd.interpolate)
+    cli.add_command(compare_cmd.compare_paths)
     cli.add_command(explore_cmd.explore)
     cli.add_command(experiment_cmd.experiment)
     cli.add_command(manifold_cmd.manifold)

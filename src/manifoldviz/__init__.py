@@ -13,6 +13,8 @@ _EXPORTS = {
     "load_mnist": "manifoldviz.data.sources",
     "MnistData": "manifoldviz.data.sources",
     "interpolate": "manifoldviz.reports.interpolation",
+    "compare_paths": "manifoldviz.reports.compare_paths",
+    "Scoreboard": "manifoldviz.reports.compare_paths",
     "InterpolationResult": "manifoldviz.reports.interpolation",
     "explore": "manifoldviz.lab.page",
     "ExplorePage": "manifoldviz.lab.page",
@@ -29,8 +31,10 @@ __all__ = [
     "ManifoldvizError",
     "MnistData",
     "ProgressBars",
+    "Scoreboard",
     "Store",
     "__version__",
+    "compare_paths",
     "explore",
     "interpolate",
     "load_mnist",
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
     from manifoldviz.errors import InvalidInputError, ManifoldvizError
     from manifoldviz.lab.page import ExplorePage, explore
     from manifoldviz.progress import ProgressBars
+    from manifoldviz.reports.compare_paths import Scoreboard, compare_paths
     from manifoldviz.reports.interpolation import InterpolationResult, interpolate
     from manifoldviz.seeding import seed_everything
     from manifoldviz.store import Store

@@ -123,10 +123,15 @@ def path_numbers(manifold: KnownManifold, frames: FloatArray, t: FloatArray) -> 
         "distance": round(float(rms[inner].mean()), 5),
         "mid_distance": round(float(rms[middle].mean() if middle.any() else rms.mean()), 5),
         "cosine_distance": round(float(cosine[inner].mean()), 5),
-        "smoothness": round(smoothness(at), 5),
+        "smoothness": _json_number(smoothness(at)),
         "per_frame": [round(float(v), 5) for v in rms],
         "angles": [round(float(v), 5) for v in at],
     }
+
+
+def _json_number(value: float) -> float | None:
+    """``value`` rounded, or None where it is undefined (JSON has no NaN)."""
+    return round(value, 5) if np.isfinite(value) else None
 
 
 def evaluate_known(
@@ -211,4 +216,5 @@ def evaluate_known(
 
 def path_means(pairs: list[Mapping[str, Any]], path: str, measure: str) -> FloatArray:
     """One value per pair of ``measure`` on ``path`` (NaN where undefined)."""
-    return np.array([p["values"][path][measure] for p in pairs], dtype=np.float64)
+    values = [p["values"][path][measure] for p in pairs]
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)

@@ -1,0 +1,426 @@
+"""The scoreboard: pixel versus latent paths over many pairs, models, latent sizes and seeds.
+
+A *unit* is one dataset × model × latent size × seed: one trained autoencoder (and, on MNIST,
+one classifier and its judges) and ``n_pairs`` pairs measured on every path. On MNIST the paths
+are pixel, linear latent (``lerp``) and slerp, scored by every measure of
+:mod:`~manifoldviz.interpolation.measures` (each unit's control study says which ones passed);
+on a known manifold the true path is added and the numbers are exact distances to the manifold
+and Berthelot et al.'s smoothness (:mod:`~manifoldviz.interpolation.known_manifold`).
+
+:func:`evaluate_unit` is the module-level function executors run; :func:`summarise` turns the
+units into means with 95% bootstrap intervals, paired differences against the pixel path, and
+one sentence naming the differences that are significant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from manifoldviz.arrays import FloatArray
+from manifoldviz.data.sources import MnistData
+from manifoldviz.data.transforms import flatten_scaled
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.interpolation import evidence, paths
+from manifoldviz.interpolation.controls import judges_for
+from manifoldviz.interpolation.known_manifold import KNOWN_MEASURES, KNOWN_PATHS, evaluate_known
+from manifoldviz.interpolation.measures import MEASURES, control_pairs
+from manifoldviz.models.architectures import ARCHITECTURES
+from manifoldviz.models.cached import AutoencoderSpec, ClassifierSpec, autoencoder, classifier
+from manifoldviz.progress import Progress
+from manifoldviz.seeding import rng
+from manifoldviz.store import Store
+
+DATASETS = ("mnist", "lines", "rotation")
+MNIST_PATHS = ("pixel", "lerp", "slerp")
+LATENT_PATHS = ("lerp", "slerp")
+#: Bootstrap resamples for every interval (seeded).
+N_RESAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One trained model's share of the scoreboard."""
+
+    dataset: str
+    model: str
+    latent_dim: int
+    seed: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.dataset}|{self.model}|{self.latent_dim}|{self.seed}"
+
+    @property
+    def config(self) -> str:
+        """The unit's configuration, seeds pooled: ``dataset/model-latent``."""
+        return f"{self.dataset}/{self.model}-{self.latent_dim}"
+
+
+def check_choices(
+    datasets: Sequence[str], models: Sequence[str], latent_dims: Sequence[int]
+) -> None:
+    """Refuse unknown datasets or models and impossible latent sizes, naming the option."""
+    for name in datasets:
+        if name not in DATASETS:
+            raise InvalidInputError(
+                f"unknown dataset {name!r}; choose from {', '.join(DATASETS)}", param="datasets"
+            )
+    for name in models:
+        if name not in ARCHITECTURES:
+            raise InvalidInputError(
+                f"unknown model {name!r}; choose from {', '.join(ARCHITECTURES)}", param="models"
+            )
+    for size in latent_dims:
+        if not 1 <= size <= 784:
+            raise InvalidInputError(f"latent sizes must be 1-784, got {size}", param="latents")
+    if not datasets or not models or not latent_dims:
+        raise InvalidInputError("give at least one dataset, model and latent size", param="models")
+
+
+def mnist_pairs(
+    y: npt.NDArray[np.integer], n_pairs: int, *, seed: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """``n_pairs`` pairs of test images of different classes, seeded apart from the controls."""
+    return control_pairs(y, n_pairs, seed=int(rng(seed, "scoreboard-pairs").integers(2**31)))
+
+
+def mnist_frames(
+    ae: Any, images: FloatArray, n_steps: int, endpoints: str
+) -> dict[str, FloatArray]:
+    """Every MNIST path between two images (flattened), as (n_steps, 784) frames."""
+    codes = ae.encode(images)
+    drawn = {
+        "lerp": paths.linear_path(codes[0], codes[1], n_steps),
+        "slerp": paths.slerp_path(codes[0], codes[1], n_steps),
+    }
+    drawn = {k: np.clip(ae.decode(v), 0, 1).astype(np.float32) for k, v in drawn.items()}
+    if endpoints == "reconstructed":
+        images = drawn["lerp"][[0, -1]]
+    return {"pixel": paths.linear_path(images[0], images[1], n_steps), **drawn}
+
+
+def evaluate_mnist(
+    unit: Unit,
+    data: MnistData,
+    *,
+    n_pairs: int,
+    n_steps: int,
+    endpoints: str,
+    store: Store,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """One MNIST unit: its models and judges, then every path of ``n_pairs`` pairs scored."""
+    ae = autoencoder(
+        data,
+        AutoencoderSpec(unit.model, unit.latent_dim),
+        seed=unit.seed,
+        store=store,
+        progress=progress,
+    )
+    mlp = classifier(data, ClassifierSpec(), seed=unit.seed, store=store, progress=progress)
+    judges, study = judges_for(data, ae, mlp, model_seed=unit.seed, store=store, progress=progress)
+    first, second = mnist_pairs(data.y_test, n_pairs, seed=unit.seed)
+    x_test = data.x_test
+    t = paths.step_times(n_steps)
+    all_frames, classes = [], []
+    for i, j in zip(first, second, strict=True):
+        drawn = mnist_frames(ae, flatten_scaled(x_test[[i, j]]), n_steps, endpoints)
+        all_frames += [drawn[name] for name in MNIST_PATHS]
+        classes.append(np.tile([data.y_test[i], data.y_test[j]], (len(MNIST_PATHS) * n_steps, 1)))
+    scores = judges.score(np.concatenate(all_frames), np.concatenate(classes))
+    pairs = []
+    block = len(MNIST_PATHS) * n_steps
+    for p, (i, j) in enumerate(zip(first, second, strict=True)):
+        values = {}
+        for k, name in enumerate(MNIST_PATHS):
+            start = p * block + k * n_steps
+            frames = evidence.frame_evidence(
+                t, {m: v[start : start + n_steps] for m, v in scores.items()}
+            )
+            values[name] = evidence.path_summary(frames)
+        pairs.append(
+            {
+                "pair": p,
+                "a": int(i),
+                "b": int(j),
+                "digits": [int(data.y_test[i]), int(data.y_test[j])],
+                "values": values,
+            }
+        )
+    return {
+        "pairs": pairs,
+        "controls": study.to_dict(),
+        "model": {
+            "autoencoder_test_loss": ae.info.get("test_loss"),
+            "classifier_test_accuracy": mlp.info.get("test_accuracy"),
+        },
+    }
+
+
+def evaluate_unit(
+    *,
+    dataset: str,
+    model: str,
+    latent_dim: int,
+    seed: int,
+    data: MnistData,
+    n_pairs: int,
+    n_steps: int,
+    endpoints: str,
+    cache_root: str | None,
+    quick: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Evaluate one unit (what an executor runs): train or load its models, measure its pairs.
+
+    Parameters
+    ----------
+    dataset, model, latent_dim, seed
+        The unit.
+    data
+        MNIST (also the source of the rotation orbit's digit).
+    n_pairs, n_steps, endpoints
+        Pairs, frames per path, and where the pixel path starts and ends.
+    cache_root
+        The model store's folder (None: the default).
+    quick
+        Known manifolds: smaller data and fewer epochs (tests).
+    progress
+        Progress lines (in-process executors only).
+
+    Returns
+    -------
+    dict
+        ``unit`` (its settings), ``pairs`` (every pair's numbers per path), ``model`` and, on
+        MNIST, ``controls``.
+    """
+    from pathlib import Path
+
+    unit = Unit(dataset, model, latent_dim, seed)
+    store = Store(Path(cache_root) if cache_root else None, progress=progress)
+    if dataset == "mnist":
+        result = evaluate_mnist(
+            unit,
+            data,
+            n_pairs=n_pairs,
+            n_steps=n_steps,
+            endpoints=endpoints,
+            store=store,
+            progress=progress,
+        )
+    else:
+        result = evaluate_known(
+            dataset,
+            model,
+            latent_dim,
+            seed=seed,
+            mnist=data,
+            n_pairs=n_pairs,
+            n_steps=n_steps,
+            endpoints=endpoints,
+            store=store,
+            progress=progress,
+            quick=quick,
+            keep_frames=0,
+        )
+        result.pop("frames")
+    return {
+        "unit": {"dataset": dataset, "model": model, "latent_dim": latent_dim, "seed": seed},
+        **result,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics
+
+
+def bootstrap_mean(
+    values: npt.ArrayLike, *, seed: int, n_resamples: int = N_RESAMPLES
+) -> tuple[float, float, float]:
+    """Mean of ``values`` (NaNs dropped) and its 95% percentile bootstrap interval, seeded.
+
+    Returns
+    -------
+    tuple of float
+        (mean, low, high); all NaN when no value is finite.
+    """
+    x = np.asarray(values, np.float64)
+    x = x[np.isfinite(x)]
+    if not len(x):
+        return float("nan"), float("nan"), float("nan")
+    draws = x[rng(seed, "scoreboard-bootstrap").integers(0, len(x), (n_resamples, len(x)))]
+    low, high = np.percentile(draws.mean(axis=1), [2.5, 97.5])
+    return float(x.mean()), float(low), float(high)
+
+
+def _number(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _rounded(value: float) -> float | None:
+    """Rounded for JSON; None where undefined (JSON has no NaN)."""
+    return round(value, 5) if np.isfinite(value) else None
+
+
+def _measures_of(dataset: str) -> dict[str, bool]:
+    """Measure key in a pair's values -> whether higher is better."""
+    if dataset == "mnist":
+        return {f"mean_{m.name}": m.higher_is_better for m in MEASURES.values()}
+    return {name: False for name in KNOWN_MEASURES}
+
+
+def _paths_of(dataset: str) -> tuple[str, ...]:
+    return MNIST_PATHS if dataset == "mnist" else KNOWN_PATHS
+
+
+def _label(dataset: str, key: str) -> str:
+    if dataset == "mnist":
+        return MEASURES[key.removeprefix("mean_")].label
+    return {
+        "distance": "distance to the manifold",
+        "mid_distance": "mid-path distance to the manifold",
+        "cosine_distance": "cosine distance to the manifold",
+        "smoothness": "smoothness score",
+    }[key]
+
+
+def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str, Any]:
+    """Means with 95% bootstrap intervals, paired differences against the pixel path, and the
+    sentence naming which differences are significant.
+
+    Pairs are pooled over a configuration's seeds. A difference is the latent path's advantage
+    over the pixel path on the same pair (positive: the latent path does better, whatever the
+    measure's direction); it is significant when its interval excludes zero. On MNIST only the
+    measures that passed the controls in every unit of a configuration enter the sentence; the
+    autoencoder's own error never does.
+
+    Parameters
+    ----------
+    units
+        :func:`evaluate_unit` results.
+    seed
+        Seeds the bootstrap.
+
+    Returns
+    -------
+    dict
+        ``configs`` (per configuration: ``paths`` -> measure -> [mean, low, high];
+        ``differences`` -> latent path -> measure -> {mean, low, high, significant, better};
+        ``kept``; ``n_pairs``), ``significant`` (a list of the significant differences) and
+        ``sentence``.
+    """
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for unit in units:
+        u = unit["unit"]
+        config = Unit(u["dataset"], u["model"], int(u["latent_dim"]), int(u["seed"])).config
+        grouped.setdefault(config, []).append(unit)
+    configs: dict[str, Any] = {}
+    significant: list[dict[str, Any]] = []
+    for config, members in grouped.items():
+        dataset = members[0]["unit"]["dataset"]
+        pairs = [p for unit in members for p in unit["pairs"]]
+        measures = _measures_of(dataset)
+        kept: list[str] | None = None
+        if dataset == "mnist":
+            kept_sets = [set(unit["controls"]["kept"]) for unit in members]
+            kept = [m for m in MEASURES if all(m in k for k in kept_sets)]
+        entry: dict[str, Any] = {
+            "dataset": dataset,
+            "model": members[0]["unit"]["model"],
+            "latent_dim": members[0]["unit"]["latent_dim"],
+            "seeds": sorted(int(u["unit"]["seed"]) for u in members),
+            "n_pairs": len(pairs),
+            "kept": kept,
+            "paths": {},
+            "differences": {},
+        }
+        for path in _paths_of(dataset):
+            entry["paths"][path] = {
+                key: [
+                    _rounded(v)
+                    for v in bootstrap_mean(
+                        [_number(p["values"][path][key]) for p in pairs], seed=seed
+                    )
+                ]
+                for key in measures
+            }
+        for path in LATENT_PATHS:
+            entry["differences"][path] = {}
+            for key, higher in measures.items():
+                sign = 1.0 if higher else -1.0
+                advantage = [
+                    sign * (_number(p["values"][path][key]) - _number(p["values"]["pixel"][key]))
+                    for p in pairs
+                ]
+                mean, low, high = bootstrap_mean(advantage, seed=seed)
+                is_significant = bool(np.isfinite(low) and (low > 0 or high < 0))
+                better = ("latent" if low > 0 else "pixel") if is_significant else None
+                entry["differences"][path][key] = {
+                    "mean": _rounded(mean),
+                    "low": _rounded(low),
+                    "high": _rounded(high),
+                    "significant": is_significant,
+                    "better": better,
+                }
+                counts = dataset != "mnist" or (kept is not None and key[5:] in kept)
+                if is_significant and counts:
+                    significant.append(
+                        {
+                            "config": config,
+                            "path": path,
+                            "measure": key,
+                            "label": _label(dataset, key),
+                            "better": better,
+                        }
+                    )
+        configs[config] = entry
+    return {
+        "configs": configs,
+        "significant": significant,
+        "sentence": sentence(configs, significant),
+    }
+
+
+def sentence(configs: Mapping[str, Any], significant: Sequence[Mapping[str, Any]]) -> str:
+    """One sentence naming the significant differences (95% intervals of the paired differences
+    excluding zero), grouped by which path does better."""
+    tested = 0
+    for entry in configs.values():
+        n_measures = (
+            len(entry["kept"] or []) if entry["dataset"] == "mnist" else len(KNOWN_MEASURES)
+        )
+        tested += n_measures * len(LATENT_PATHS)
+    if not tested:
+        return "No measure passed the controls, so no difference was tested."
+
+    def listed(better: str) -> str:
+        grouped: dict[str, tuple[list[str], list[str]]] = {}
+        for s in significant:
+            if s["better"] != better:
+                continue
+            found_paths, labels = grouped.setdefault(s["config"], ([], []))
+            if s["path"] not in found_paths:
+                found_paths.append(s["path"])
+            if s["label"] not in labels:
+                labels.append(s["label"])
+        return (
+            "; ".join(
+                f"{config} {'+'.join(p)}: {', '.join(labels)}"
+                for config, (p, labels) in grouped.items()
+            )
+            or "none"
+        )
+
+    n_latent = sum(s["better"] == "latent" for s in significant)
+    n_pixel = sum(s["better"] == "pixel" for s in significant)
+    return (
+        f"Of {tested} paired comparisons (latent path vs pixel path, on measures that passed the "
+        f"controls, 95% bootstrap intervals), {n_latent} significantly favour the latent path "
+        f"({listed('latent')}), {n_pixel} significantly favour the pixel path "
+        f"({listed('pixel')}), and the other {tested - n_latent - n_pixel} are not significant."
+    )

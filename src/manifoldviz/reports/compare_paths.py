@@ -1,0 +1,509 @@
+"""``compare_paths``: the scoreboard of pixel versus latent paths, run, resumed and drawn.
+
+Every unit (dataset × model × latent size × seed, see
+:mod:`~manifoldviz.interpolation.scoreboard`) runs on the chosen executor (this process, local
+worker processes, or Ray); each finished unit is appended to ``results.json`` at once (written
+atomically), so an interrupted run resumes where it stopped. The report adds a table figure of
+the paired differences, a small-multiples figure of the best and worst MNIST pairs, and for the
+known manifolds an example pair beside its true path and the latent-size sweep.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from manifoldviz.atomic import write_json_atomic
+from manifoldviz.data.sources import MnistData, load_mnist
+from manifoldviz.data.transforms import flatten_scaled
+from manifoldviz.errors import InvalidInputError
+from manifoldviz.experiments.executor import Executor, Outcome, SequentialExecutor
+from manifoldviz.experiments.sweep import check_out_dir
+from manifoldviz.figures.known_manifold import draw_known_example, draw_latent_sweep
+from manifoldviz.figures.scoreboard import draw_difference_table, draw_pair_multiples
+from manifoldviz.figures.style import lecture_style, new_figure, save_figure
+from manifoldviz.interpolation import scoreboard
+from manifoldviz.interpolation.known_manifold import evaluate_known
+from manifoldviz.interpolation.measures import MEASURES
+from manifoldviz.interpolation.morph import ENDPOINTS
+from manifoldviz.interpolation.paths import check_steps, step_times
+from manifoldviz.models.cached import AutoencoderSpec, autoencoder
+from manifoldviz.progress import Progress, report_step
+from manifoldviz.provenance import library_versions
+from manifoldviz.store import Store
+
+RESULTS = "results.json"
+#: Pairs shown at each end of the small-multiples figure.
+N_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class ScoreboardSettings:
+    """What a scoreboard covers; ``seed`` is the first model seed, unit i uses ``seed + i``."""
+
+    models: tuple[str, ...] = ("dense", "conv", "vae")
+    latent_dims: tuple[int, ...] = (2, 16)
+    datasets: tuple[str, ...] = scoreboard.DATASETS
+    n_pairs: int = 100
+    n_seeds: int = 3
+    seed: int = 0
+    n_steps: int = 9
+    endpoints: str = "original"
+    data: str | None = None
+    limit: int | None = None
+    quick: bool = False
+
+    def __post_init__(self) -> None:
+        scoreboard.check_choices(self.datasets, self.models, self.latent_dims)
+        if self.n_pairs < 1:
+            raise InvalidInputError(f"pairs must be at least 1, got {self.n_pairs}", param="pairs")
+        if self.n_seeds < 1:
+            raise InvalidInputError(f"seeds must be at least 1, got {self.n_seeds}", param="seeds")
+        if self.endpoints not in ENDPOINTS:
+            raise InvalidInputError(
+                f"endpoints must be one of {', '.join(ENDPOINTS)}, got {self.endpoints!r}",
+                param="endpoints",
+            )
+        check_steps(self.n_steps)
+
+    @property
+    def units(self) -> list[scoreboard.Unit]:
+        return [
+            scoreboard.Unit(dataset, model, latent_dim, self.seed + i)
+            for dataset in self.datasets
+            for model in self.models
+            for latent_dim in self.latent_dims
+            for i in range(self.n_seeds)
+        ]
+
+
+@dataclass(frozen=True)
+class Scoreboard:
+    """Every unit's pairs, their summary and the sentence on what is significant.
+
+    Parameters
+    ----------
+    settings
+        The :class:`ScoreboardSettings` as a dict.
+    data
+        What MNIST data was used.
+    units
+        :func:`~manifoldviz.interpolation.scoreboard.evaluate_unit` results.
+    summary
+        :func:`~manifoldviz.interpolation.scoreboard.summarise` of the units.
+    failures
+        Units that failed after their retry, with the error.
+    written
+        The files the report wrote.
+    """
+
+    settings: dict[str, Any]
+    data: dict[str, Any]
+    units: list[dict[str, Any]]
+    summary: dict[str, Any]
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def sentence(self) -> str:
+        """One sentence naming the differences that are significant."""
+        return str(self.summary["sentence"])
+
+    def to_dict(self, key: str = "") -> dict[str, Any]:
+        """JSON-able: settings, data, versions, every unit's pairs, summary and failures.
+
+        Parameters
+        ----------
+        key
+            The settings key that a resumed run must match.
+
+        Returns
+        -------
+        dict
+            What ``results.json`` holds.
+        """
+        return {
+            "experiment": "compare-paths",
+            "settings": self.settings,
+            "settings_key": key,
+            "data": self.data,
+            "produced_by": library_versions(),
+            "units": self.units,
+            "summary": self.summary,
+            "failures": self.failures,
+        }
+
+    def table(self) -> str:
+        """A text table: per configuration and path, the mean of each measure that counts.
+
+        Returns
+        -------
+        str
+            One block per configuration.
+        """
+        lines = []
+        for config, entry in self.summary["configs"].items():
+            if entry["dataset"] == "mnist":
+                keys = [f"mean_{m}" for m in entry["kept"] or []] + ["mean_reconstruction_error"]
+            else:
+                keys = ["distance", "mid_distance", "smoothness"]
+            lines.append(f"{config} ({entry['n_pairs']} pairs)")
+            header = f"  {'path':<7}" + "".join(f"{k.removeprefix('mean_'):>22}" for k in keys)
+            lines.append(header)
+            for path, values in entry["paths"].items():
+                cells = "".join(_cell(values[k]) for k in keys)
+                lines.append(f"  {path:<7}{cells}")
+        return "\n".join(lines)
+
+
+def _cell(interval: list[float | None]) -> str:
+    """``mean [low,high]`` in 22 characters; a dash where undefined."""
+    mean, low, high = interval
+    if mean is None or low is None or high is None:
+        return "–".rjust(22)
+    return f"{mean:.3f} [{low:.3f},{high:.3f}]".rjust(22)
+
+
+def _numbers(interval: list[float | None]) -> tuple[float, float, float]:
+    """An interval with undefined ends as NaN (for figures)."""
+    a, b, c = (np.nan if v is None else float(v) for v in interval)
+    return a, b, c
+
+
+def _settings_key(settings: ScoreboardSettings, data: MnistData) -> str:
+    plain = asdict(settings)
+    text = json.dumps(["compare-paths", plain, data.fingerprint()], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _load_finished(folder: Path | None, key: str) -> list[dict[str, Any]]:
+    if folder is None or not (folder / RESULTS).is_file():
+        return []
+    try:
+        saved = json.loads((folder / RESULTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise InvalidInputError(
+            f"{folder / RESULTS} is not readable JSON; move it away", param="out"
+        ) from None
+    if saved.get("experiment") != "compare-paths" or saved.get("settings_key") != key:
+        raise InvalidInputError(
+            f"{folder / RESULTS} holds a run with other settings; choose another --out folder "
+            "or remove it",
+            param="out",
+        )
+    return list(saved.get("units", []))
+
+
+def compare_paths(
+    models: tuple[str, ...] | list[str] = ("dense", "conv", "vae"),
+    latent_dims: tuple[int, ...] | list[int] = (2, 16),
+    *,
+    datasets: tuple[str, ...] | list[str] = scoreboard.DATASETS,
+    n_pairs: int = 100,
+    n_seeds: int = 3,
+    seed: int = 0,
+    n_steps: int = 9,
+    endpoints: str = "original",
+    data: str | os.PathLike[str] | MnistData | None = None,
+    limit: int | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    executor: Executor | None = None,
+    store: Store | None = None,
+    figure_format: str = "svg",
+    quick: bool = False,
+    progress: Progress | None = None,
+) -> Scoreboard:
+    """Pixel versus latent paths over many pairs, models, latent sizes and seeds, with intervals.
+
+    Parameters
+    ----------
+    models, latent_dims
+        Autoencoders (``dense``, ``conv``, ``vae``) and latent sizes: every combination runs.
+    datasets
+        ``mnist`` and the known manifolds ``lines`` and ``rotation``.
+    n_pairs, n_seeds, seed
+        Pairs per unit, model seeds per configuration, and the first seed.
+    n_steps, endpoints
+        Frames per path, and where the pixel path starts and ends (``original`` or
+        ``reconstructed``).
+    data, limit
+        The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
+    out_dir
+        Where ``results.json`` and the figures go; a run with the same settings resumes there.
+    executor
+        Where units run (default: this process); see
+        :func:`manifoldviz.experiments.executor.make_executor`.
+    store
+        The model cache (default: the per-user cache, or ``$MANIFOLDVIZ_CACHE``).
+    figure_format
+        Vector format written beside each PNG (``svg`` or ``pdf``).
+    quick
+        Known manifolds with smaller data and fewer epochs (tests, quick gallery builds).
+    progress
+        Receives one line per finished unit (and training epochs, in-process).
+
+    Returns
+    -------
+    Scoreboard
+        Every pair's numbers, the summary with 95% bootstrap intervals, the sentence naming the
+        significant differences, and the files written.
+
+    Examples
+    --------
+    >>> board = compare_paths(("dense", "vae"), (2, 16), n_pairs=20, n_seeds=1,
+    ...                       data="sample", out_dir="scoreboard")          # doctest: +SKIP
+    >>> print(board.sentence)                                               # doctest: +SKIP
+    """
+    if figure_format not in ("svg", "pdf"):
+        raise InvalidInputError(
+            f"figure format must be svg or pdf, got {figure_format}", param="format"
+        )
+    settings = ScoreboardSettings(
+        models=tuple(models),
+        latent_dims=tuple(int(d) for d in latent_dims),
+        datasets=tuple(datasets),
+        n_pairs=n_pairs,
+        n_seeds=n_seeds,
+        seed=seed,
+        n_steps=n_steps,
+        endpoints=endpoints,
+        data=None if isinstance(data, MnistData) or data is None else str(data),
+        limit=limit,
+        quick=quick,
+    )
+    folder = check_out_dir(out_dir)
+    if not isinstance(data, MnistData):
+        data = load_mnist(data, limit=limit, seed=seed, progress=progress)
+    store = store or Store(progress=progress)
+    executor = executor or SequentialExecutor()
+    in_process = isinstance(executor, SequentialExecutor)
+    key = _settings_key(settings, data)
+    units = _load_finished(folder, key)
+    done = {scoreboard.Unit(**u["unit"]).key for u in units}
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for unit in settings.units:
+        if unit.key not in done:
+            todo.append((unit.key, asdict(unit)))
+        elif progress:
+            progress(f"compare-paths: {unit.key} already done; kept")
+    failures: list[dict[str, Any]] = []
+    plain = asdict(settings)
+
+    def write(summary: dict[str, Any]) -> None:
+        if folder is not None:
+            board = Scoreboard(plain, data.describe(), units, summary, failures)
+            write_json_atomic(folder / RESULTS, board.to_dict(key))
+
+    n_finished = 0
+
+    def finished(outcome: Outcome) -> None:
+        nonlocal n_finished
+        n_finished += 1
+        if outcome.ok:
+            units.append(outcome.value)
+            report_step(
+                progress,
+                f"compare-paths: {outcome.key} finished",
+                label="compare-paths units",
+                done=n_finished,
+                total=len(todo),
+                unit="unit",
+            )
+        else:
+            failures.append(
+                {"unit": outcome.key, "error": outcome.error, "attempts": outcome.attempts}
+            )
+            if progress:
+                progress(
+                    f"compare-paths: {outcome.key} FAILED: {(outcome.error or '').splitlines()[0]}"
+                )
+        write({"configs": {}, "significant": [], "sentence": "(incomplete)"})
+        gc.collect()
+
+    shared = {
+        "data": data,
+        "n_pairs": settings.n_pairs,
+        "n_steps": settings.n_steps,
+        "endpoints": settings.endpoints,
+        "cache_root": str(store.root),
+        "quick": settings.quick,
+        "progress": progress if in_process else None,
+    }
+    executor.map(scoreboard.evaluate_unit, shared, todo, finished)
+    order = {unit.key: i for i, unit in enumerate(settings.units)}
+    units.sort(key=lambda u: order.get(scoreboard.Unit(**u["unit"]).key, len(order)))
+    summary = scoreboard.summarise(units, seed=settings.seed)
+    board = Scoreboard(plain, data.describe(), units, summary, failures)
+    written: list[Path] = []
+    if folder is not None:
+        write(summary)
+        written.append(folder / RESULTS)
+        written += save_figures(board, folder, data=data, store=store, figure_format=figure_format)
+    return Scoreboard(plain, data.describe(), units, summary, failures, written)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+def _pair_advantages(unit: dict[str, Any], kept: list[str]) -> list[float]:
+    """Each pair's linear latent path advantage, averaged over the kept measures in units of
+    their spread over real digits (positive: the latent path does better)."""
+    checks = {c["name"]: c for c in unit["controls"]["checks"]}
+    out = []
+    for pair in unit["pairs"]:
+        total = 0.0
+        for name in kept:
+            sign = 1.0 if MEASURES[name].higher_is_better else -1.0
+            spread = checks[name]["real_spread"] or 1.0
+            lerp, pixel = (
+                pair["values"]["lerp"][f"mean_{name}"],
+                pair["values"]["pixel"][f"mean_{name}"],
+            )
+            total += sign * (lerp - pixel) / spread
+        out.append(total / max(len(kept), 1))
+    return out
+
+
+def _mnist_examples(
+    board: Scoreboard, data: MnistData, store: Store
+) -> list[tuple[str, dict[str, np.ndarray]]]:
+    """The best and worst MNIST pairs (by the latent path's mean advantage), redrawn."""
+    ranked: list[tuple[float, dict[str, Any], dict[str, Any]]] = []
+    for unit in board.units:
+        if unit["unit"]["dataset"] != "mnist":
+            continue
+        config = scoreboard.Unit(**unit["unit"]).config
+        kept = board.summary["configs"][config]["kept"] or []
+        if not kept:
+            continue
+        for pair, advantage in zip(unit["pairs"], _pair_advantages(unit, kept), strict=True):
+            ranked.append((advantage, unit, pair))
+    ranked.sort(key=lambda item: item[0])
+    chosen = ranked[-N_SHOWN:][::-1] + ranked[:N_SHOWN] if len(ranked) > 2 * N_SHOWN else ranked
+    examples = []
+    for advantage, unit, pair in chosen:
+        u = unit["unit"]
+        ae = autoencoder(
+            data, AutoencoderSpec(u["model"], u["latent_dim"]), seed=u["seed"], store=store
+        )
+        frames = scoreboard.mnist_frames(
+            ae,
+            flatten_scaled(data.x_test[[pair["a"], pair["b"]]]),
+            board.settings["n_steps"],
+            board.settings["endpoints"],
+        )
+        a, b = pair["digits"]
+        label = f"{u['model']}-{u['latent_dim']} seed {u['seed']}: {a}→{b}, {advantage:+.2f}"
+        examples.append((label, {k: v.reshape(-1, 28, 28) for k, v in frames.items()}))
+    return examples
+
+
+def save_figures(
+    board: Scoreboard,
+    folder: Path,
+    *,
+    data: MnistData,
+    store: Store,
+    figure_format: str = "svg",
+) -> list[Path]:
+    """Draw the table, the best and worst MNIST pairs, and the known-manifold figures.
+
+    Parameters
+    ----------
+    board
+        The scoreboard.
+    folder
+        Where the figures go.
+    data, store
+        MNIST and the model cache (pairs are redrawn from the cached models).
+    figure_format
+        ``svg`` or ``pdf``, written beside each PNG.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    written: list[Path] = []
+
+    def save(figure: Any, stem: str) -> None:
+        for suffix in ("png", figure_format):
+            written.append(save_figure(figure, folder / f"{stem}.{suffix}"))
+
+    configs = board.summary["configs"]
+    if not configs:
+        return written
+    with lecture_style():
+        rows = sum(len(scoreboard.LATENT_PATHS) for _ in configs)
+        figure = new_figure(20, 2.2 + 0.55 * rows)
+        draw_difference_table(figure, configs)
+        save(figure, "table")
+        examples = _mnist_examples(board, data, store)
+        if examples:
+            figure = new_figure(1.4 * board.settings["n_steps"] + 3, 2.9 * len(examples))
+            draw_pair_multiples(
+                figure,
+                examples,
+                list(step_times(board.settings["n_steps"])),
+                title="MNIST pairs where the latent path did best (top) and worst (bottom)",
+            )
+            save(figure, "pairs")
+        _known_figures(board, data=data, store=store, save=save)
+    return written
+
+
+def _known_figures(board: Scoreboard, *, data: MnistData, store: Store, save: Any) -> None:
+    """The latent-size sweep of every known manifold, and one example pair of each."""
+    configs = board.summary["configs"]
+    known = [d for d in board.settings["datasets"] if d != "mnist"]
+    if not known:
+        return
+    t = list(step_times(board.settings["n_steps"]))
+    figure = new_figure(8 * len(known), 6.5)
+    axes = np.atleast_1d(figure.subplots(1, len(known)))
+    for ax, dataset in zip(axes, known, strict=True):
+        sweep: dict[str, dict[int, tuple[float, float, float]]] = {}
+        pixel: tuple[float, float, float] = (np.nan, np.nan, np.nan)
+        for entry in configs.values():
+            if entry["dataset"] != dataset:
+                continue
+            sweep.setdefault(entry["model"], {})[int(entry["latent_dim"])] = _numbers(
+                entry["paths"]["lerp"]["mid_distance"]
+            )
+            pixel = _numbers(entry["paths"]["pixel"]["mid_distance"])
+        draw_latent_sweep(ax, sweep, pixel, title=f"{dataset}: latent size decides")
+    save(figure, "known_sweep")
+    for dataset in known:
+        model, latent_dim = board.settings["models"][0], min(board.settings["latent_dims"])
+        example = evaluate_known(
+            dataset,
+            model,
+            latent_dim,
+            seed=board.settings["seed"],
+            mnist=data,
+            n_pairs=1,
+            n_steps=board.settings["n_steps"],
+            endpoints=board.settings["endpoints"],
+            store=store,
+            quick=board.settings["quick"],
+        )
+        values = example["pairs"][0]["values"]
+        figure = new_figure(1.5 * len(t) + 2, 11)
+        draw_known_example(
+            figure,
+            example["frames"][0],
+            {k: v["per_frame"] for k, v in values.items()},
+            t,
+            title=f"{dataset}, {model} latent {latent_dim}: each frame's distance to the manifold",
+        )
+        save(figure, f"known_{dataset}")
