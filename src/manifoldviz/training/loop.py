@@ -178,8 +178,6 @@ def fit(
         return loss * size, correct
 
     # Data goes in as arguments, not captured: it is freed as soon as this call returns.
-    # Each distinct segment length traces once (a whole epoch, or the first epoch's pieces).
-    @tf.function(jit_compile=use_xla)
     def train_segment(blocks: list[Any], labels: Any, order: Any) -> tuple[Any, Any]:
         n_segment = order.shape[0]
         full_batches, tail = divmod(n_segment, batch_size)
@@ -198,6 +196,12 @@ def fit(
             batch_loss, batch_correct = step(blocks, labels, indices)
             loss_sum, correct = loss_sum + batch_loss, correct + batch_correct
         return loss_sum, correct
+
+    # Whole epochs run compiled (XLA when it pays); the first epoch's pieces between snapshot
+    # marks each have a length of their own, so they run traced but not XLA-compiled: one XLA
+    # compile per piece would cost more than the pieces themselves.
+    train_epoch = tf.function(train_segment, jit_compile=use_xla)
+    train_piece = tf.function(train_segment)
 
     @tf.function  # not XLA: a forward pass gains little and each new shape would recompile
     def evaluate_block(blocks: list[Any], labels: Any) -> tuple[Any, Any]:
@@ -228,7 +232,8 @@ def fit(
         bounds = [m * batch_size for m in marks] if epoch == 0 else []
         loss_sum, correct = 0.0, 0.0
         for start, stop in zip([0, *bounds], [*bounds, n_train], strict=True):
-            part_loss, part_correct = train_segment(blocks, y_all, tf.constant(order[start:stop]))
+            train = train_epoch if not bounds else train_piece
+            part_loss, part_correct = train(blocks, y_all, tf.constant(order[start:stop]))
             loss_sum, correct = loss_sum + float(part_loss), correct + float(part_correct)
             if stop < n_train and on_mark:
                 on_mark(stop // batch_size)
