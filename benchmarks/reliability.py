@@ -85,6 +85,8 @@ def fuzz_rows(suite: dict[str, object]) -> list[str]:
         outcome = f"{refused} one-line `DataFileError`"
         if kind == "valid file (control)":
             outcome = f"{loaded} loaded"
+        elif counts.get("loaded the original digits"):
+            outcome += f"; {loaded} loaded the original digits unchanged"
         elif loaded:
             outcome += f"; {loaded} loaded valid digits"
         rows.append(
