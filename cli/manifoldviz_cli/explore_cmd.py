@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from manifoldviz_cli.options import (
+    autoencoder_options,
     data_option,
     examples,
     limit_option,
@@ -54,20 +55,8 @@ from manifoldviz_cli.options import (
     show_default=True,
     help="Test digits drawn on the latent map (the default page stays under 6 MB).",
 )
-@click.option(
-    "--model",
-    type=click.Choice(["dense", "conv"]),
-    default="dense",
-    show_default=True,
-    help="Autoencoder architecture; the page runs the dense one in the browser.",
-)
-@click.option(
-    "--latent",
-    "latent_dim",
-    type=click.IntRange(1, 784),
-    default=16,
-    show_default=True,
-    help="Latent size of the autoencoder.",
+@autoencoder_options(
+    ("dense", "conv"), "Autoencoder architecture; the page runs the dense one in the browser."
 )
 @seed_option(
     "Picks the palette and the map's digits: another seed, another pick (the models stay)."

@@ -9,6 +9,7 @@ import click
 from manifoldviz.models.architectures import ARCHITECTURES
 from manifoldviz_cli.options import (
     FiniteFloatRange,
+    autoencoder_options,
     data_option,
     examples,
     limit_option,
@@ -99,21 +100,7 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
     show_default=True,
     help="Nearest-neighbour upscaling of the 28x28 digits, for projectors.",
 )
-@click.option(
-    "--model",
-    type=click.Choice(ARCHITECTURES),
-    default="dense",
-    show_default=True,
-    help="Autoencoder: dense, convolutional, or the book's VAE (paths use its mean code).",
-)
-@click.option(
-    "--latent",
-    "latent_dim",
-    type=click.IntRange(1, 784),
-    default=16,
-    show_default=True,
-    help="Latent size of the autoencoder.",
-)
+@autoencoder_options(ARCHITECTURES)
 @click.option(
     "--path",
     "path_kind",

@@ -43,6 +43,25 @@ model_seed_option = click.option(
 )
 
 
+def autoencoder_options(
+    choices: tuple[str, ...],
+    help: str = "Autoencoder: dense, convolutional, or the book's VAE (paths use its mean code).",
+) -> Callable[[F], F]:
+    """--model (one of ``choices``, dense by default) and --latent (stored as ``latent_dim``)."""
+    model = click.option(
+        "--model", type=click.Choice(choices), default="dense", show_default=True, help=help
+    )
+    latent = click.option(
+        "--latent",
+        "latent_dim",
+        type=click.IntRange(1, 784),
+        default=16,
+        show_default=True,
+        help="Latent size of the autoencoder.",
+    )
+    return lambda func: model(latent(func))
+
+
 def epochs_option(default: int, help: str = "Training epochs.") -> Callable[[F], F]:
     """--epochs N (at least 1), stored as ``n_epochs``."""
     return click.option(
