@@ -221,8 +221,12 @@ def _load_from(source: Source) -> tuple[tuple[Split, Split], str | None] | None:
     if source.kind in ("path", "env"):
         path = Path(source.location).expanduser()
         if not path.exists():
-            what = "--data" if source.kind == "path" else f"${ENV_DATA}"
-            raise InvalidInputError(f"{what}: {path} does not exist", param="data")
+            # The CLI names the option itself ("Invalid value for --data: ..."); the variable
+            # is named here, where it is the source.
+            message = f"{path} does not exist"
+            if source.kind != "path":
+                message = f"${ENV_DATA} points to {path}, which does not exist"
+            raise InvalidInputError(message, param="data")
         return _load_file(path)
     if source.kind == "keras-cache":
         path = Path(source.location)
