@@ -18,6 +18,8 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["MANIFOLDVIZ_CACHE"] = str(root / "cache")
     os.environ["MANIFOLDVIZ_OFFLINE"] = "1"
     os.environ["KERAS_HOME"] = str(root / "keras-home")
+    (root / "home").mkdir()
+    os.environ["HOME"] = str(root / "home")  # nothing a test starts writes into the real one
     os.environ.pop("MANIFOLDVIZ_MNIST", None)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
