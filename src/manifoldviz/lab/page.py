@@ -71,6 +71,23 @@ class ExplorePage:
     computes. ``palette_x`` are the test digits offered as endpoints (uint8, n×28×28);
     ``map_xy`` the projected latent codes of the map's test digits, ``projection`` the map
     itself (any ``z`` lands at ``projection(z)``).
+
+    Parameters
+    ----------
+    encoder, decoder, classifier
+        The cached dense models, run in the page as they run in numpy.
+    palette_x, palette_y, palette_index
+        The test digits offered as endpoints, their labels and test-set indices.
+    map_x, map_y, map_index
+        The test digits drawn on the latent map, their labels and test-set indices.
+    map_xy
+        Their latent codes, projected to the map's plane.
+    projection
+        The fitted linear projection of latent codes onto the map.
+    pair
+        The digits shown when the page opens.
+    settings
+        What produced the page: seeds, models, data source.
     """
 
     encoder: DenseStack
@@ -88,7 +105,13 @@ class ExplorePage:
     settings: dict[str, Any] = field(default_factory=dict)
 
     def payload(self) -> dict[str, Any]:
-        """The data the page reads at start: models, palette, map and settings (JSON-ready)."""
+        """The data the page reads at start: models, palette, map and settings.
+
+        Returns
+        -------
+        dict
+            JSON-ready: packed weights, palette and map digits, the projection, settings.
+        """
         return {
             "format": 1,
             "nets": {
@@ -118,7 +141,13 @@ class ExplorePage:
         }
 
     def provenance(self) -> str:
-        """One line saying which models and data the page holds."""
+        """One line saying which models and data the page holds.
+
+        Returns
+        -------
+        str
+            Models, their test accuracy and loss, data source and seeds.
+        """
         s = self.settings
         data = s["data"]
         where = Path(str(data["location"])).name if data["source"] != "sample" else "sample"
@@ -138,7 +167,13 @@ class ExplorePage:
         )
 
     def html(self) -> str:
-        """The whole page as one string: markup, style, scripts and data inlined."""
+        """The whole page as one string: markup, style, scripts and data inlined.
+
+        Returns
+        -------
+        str
+            A self-contained HTML document (no request leaves it).
+        """
         data = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), allow_nan=False)
         # Inside <script>, "</" could close the element early; "<\/" reads the same in JSON.
         data = data.replace("</", "<\\/")
@@ -155,7 +190,18 @@ class ExplorePage:
         return page
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to ``path`` (``.html``), atomically; returns the path."""
+        """Write the page to ``path``, atomically.
+
+        Parameters
+        ----------
+        path
+            An ``.html`` file in an existing folder.
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
         target = check_page_path(path)
         return write_bytes_atomic(target, self.html().encode("utf-8"))
 
