@@ -43,3 +43,11 @@ def test_the_training_loop_reports_each_epoch_as_a_tick(tiny_mnist) -> None:
         progress=lines.append,
     )
     assert [(t.done, t.total, t.unit) for t in lines] == [(1, 2, "epoch"), (2, 2, "epoch")]
+
+
+def test_a_bar_shows_the_line_whole_when_it_does_not_start_with_its_label() -> None:
+    out = io.StringIO()
+    bars = ProgressBars(file=out)
+    bars(Tick("noise: zeros, seed 1 finished", label="noise runs", done=1, total=2, unit="run"))
+    assert "noise: zeros, seed 1 finished" in out.getvalue()
+    bars.close()

@@ -104,7 +104,8 @@ class ProgressBars:
             bar = tqdm(total=line.total, desc=line.label, unit=line.unit, file=self.file)
             self._bars[line.label] = bar
         bar.update(line.done - bar.n)
-        detail = str(line)[len(line.label) :].lstrip(": ")
+        text = str(line)
+        detail = text[len(line.label) :].lstrip(": ") if text.startswith(line.label) else text
         bar.set_postfix_str(detail[:60], refresh=True)
         if line.done >= line.total:
             bar.close()

@@ -4,8 +4,9 @@ Reading a compressed 55 MB ``.npz`` and hashing it costs about half a second on 
 lecturer asking for another pair waits for it each time. The first read goes through the vetted
 reader (:mod:`manifoldviz.data.npz`); its arrays are then written, with their fingerprint, into
 ``<cache>/data/unpacked-<key>/`` as plain ``.npy`` files. The key is the file's resolved path,
-size and modification time, so an edited or replaced file is read and vetted again. A damaged
-copy is rebuilt, never trusted.
+size and modification time, so an edited or replaced file is read and vetted again. A copy that
+is missing a file, truncated or unlike its record (shapes, dtype) is rebuilt; the copy's bytes
+are not hashed on every run, which is the cost it exists to avoid.
 """
 
 from __future__ import annotations
