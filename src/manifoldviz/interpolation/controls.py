@@ -32,7 +32,8 @@ from manifoldviz.seeding import rng
 from manifoldviz.store import Store
 
 #: Part of the cache key: a change to how judges are built or checked never reuses old ones.
-JUDGES_VERSION = 1
+#: 2: the classifier features of the reference digits are kept in the entry (float16).
+JUDGES_VERSION = 2
 #: Pairs of real test digits in each control group.
 N_CONTROL_PAIRS = 500
 #: Training digits searched for each frame's nearest neighbour in classifier features.
@@ -69,7 +70,8 @@ def judges_for(
     model_seed
         The seed the models were trained with (part of the cache key; seeds the subsets).
     store
-        Where the density, calibration and control study are cached.
+        Where the reference features, the density, the calibration and the control study are
+        cached.
     progress
         Receives a line when they are computed or loaded.
 
@@ -80,14 +82,10 @@ def judges_for(
     """
     if mlp.features is None:
         raise ManifoldvizError("the classifier has no feature layer; rebuild it")
-    reference_rows = _subset(len(data.x_train), N_FEATURE_REFERENCE, model_seed, "feature-ref")
-    feature_reference = np.asarray(
-        mlp.features(flatten_scaled(data.x_train[reference_rows])), np.float32
-    )
     unfitted = Judges(
         predict_proba=mlp.predict_proba,
         features=mlp.features,
-        feature_reference=feature_reference,
+        feature_reference=np.zeros((0, 1), np.float32),
         pixel_reference=data.x_train,
         encode=ae.encode,
         reconstruct=ae.reconstruct,
@@ -107,6 +105,13 @@ def judges_for(
 
     def build(folder: Any) -> dict[str, Any]:
         built.append(True)
+        assert mlp.features is not None  # checked above
+        reference_rows = _subset(len(data.x_train), N_FEATURE_REFERENCE, model_seed, "feature-ref")
+        # float16: a quarter of the bytes, far finer than the distances it serves.
+        reference = np.asarray(
+            mlp.features(flatten_scaled(data.x_train[reference_rows])), np.float16
+        )
+        np.save(folder / "feature_reference.npy", reference, allow_pickle=False)
         code_rows = _subset(len(data.x_train), N_DENSITY_CODES, model_seed, "density-codes")
         codes = np.asarray(ae.encode(flatten_scaled(data.x_train[code_rows])), np.float32)
         density = GaussianMixtureDensity.fit(
@@ -120,7 +125,10 @@ def judges_for(
             n_pairs=N_CONTROL_PAIRS,
             seed=model_seed,
         )
-        judges = calibrate(replace(unfitted, density=density), groups["real"])
+        judges = calibrate(
+            replace(unfitted, density=density, feature_reference=reference.astype(np.float32)),
+            groups["real"],
+        )
         scores = {g: judges.score(groups[g], classes) for g in CONTROL_GROUPS}
         study = check_measures(scores, seed=model_seed)
         if progress:
@@ -136,5 +144,11 @@ def judges_for(
             arrays["weights"], arrays["means"], arrays["precisions_cholesky"]
         )
     info = entry.info
-    judges = replace(unfitted, density=density, scales=dict(info["scales"]))
+    reference = np.load(entry.file("feature_reference.npy"), allow_pickle=False)
+    judges = replace(
+        unfitted,
+        density=density,
+        feature_reference=reference.astype(np.float32),
+        scales=dict(info["scales"]),
+    )
     return judges, ControlStudy.from_dict(info["controls"])
