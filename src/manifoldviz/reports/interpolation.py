@@ -197,7 +197,9 @@ class InterpolationResult(Morph):
             axes = figure.subplots(2, 3).ravel()
             for ax, (key, ylabel) in zip(axes, panels, strict=True):
                 measure = MEASURES[key]
+                name = f"{measure.label[:1].upper()}{measure.label[1:]}"
                 if measure.by_construction:
+                    name = "Autoencoder's own error"
                     status = "not evidence: favours latent by construction"
                 else:
                     status = "passed the controls" if key in kept else "failed the controls"
@@ -207,7 +209,7 @@ class InterpolationResult(Morph):
                     list(self.t),
                     series,
                     ylabel=ylabel,
-                    title=f"{measure.label[:1].upper()}{measure.label[1:]}\n({status})",
+                    title=f"{name}\n({status})",
                 )
                 ax.title.set_fontsize(15)
             a, b = self.digits
