@@ -19,9 +19,9 @@ settings = script_settings(__file__)
 # Dense autoencoders and VAEs at several latent sizes, trained on each manifold's images.
 board = compare_paths(
     ("dense", "vae"),
-    (2, 16) if settings.quick else (2, 4, 8, 16),
+    (2,) if settings.quick else (2, 4, 8, 16),
     datasets=("lines", "rotation"),
-    n_pairs=5 if settings.quick else 30,
+    n_pairs=4 if settings.quick else 30,
     n_seeds=1,
     seed=settings.seed,
     data=settings.data,

@@ -18,7 +18,7 @@ settings = script_settings(__file__)
 # %%
 # The full scoreboard of BENCHMARKS.md is `manifoldviz compare-paths` (three models, three seeds).
 board = compare_paths(
-    ("dense", "vae"),
+    ("dense",) if settings.quick else ("dense", "vae"),
     (2, 16),
     datasets=("mnist",),
     n_pairs=10 if settings.quick else 50,
