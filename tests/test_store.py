@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import time
 from pathlib import Path
 
 import pytest
 
+import manifoldviz.store as store_module
 from manifoldviz.store import Store, cache_key
 
 
@@ -70,6 +72,54 @@ def test_damaged_entry_is_reported_and_rebuilt(tmp_path: Path, damage) -> None:
     assert calls == ["built", "built"]
     assert len(notices) == 1 and "damaged" in notices[0] and "\n" not in notices[0]
     assert (rebuilt.path / "model.bin").read_bytes() == b"weights"
+
+
+def _hash_counter(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    hashed: list[Path] = []
+    real = store_module._sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_sha256", counting)
+    monkeypatch.setattr(store_module, "STAMP_SETTLE_S", 0.0)
+    return hashed
+
+
+def test_a_stamped_entry_loads_without_hashing(tmp_path: Path, monkeypatch) -> None:
+    hashed = _hash_counter(monkeypatch)
+    store = Store(tmp_path)
+    entry = store.get_or_build("toy", {"a": 1}, _builder([]))
+    assert (entry.path / store_module.STAMP).is_file()
+    hashed.clear()
+    assert store.get("toy", {"a": 1}) is not None
+    assert hashed == []
+
+
+@pytest.mark.parametrize("restore_mtime", [False, True], ids=["rewritten", "mtime-restored"])
+def test_a_file_changed_after_stamping_is_hashed_again(
+    tmp_path: Path, monkeypatch, restore_mtime: bool
+) -> None:
+    hashed = _hash_counter(monkeypatch)
+    notices: list[str] = []
+    store, calls = Store(tmp_path, progress=notices.append), []
+    entry = store.get_or_build("toy", {"a": 1}, _builder(calls))
+    weights = entry.path / "model.bin"
+    before = weights.stat()
+    time.sleep(0.01)
+    weights.write_bytes(b"WEIGHTS")  # same size, other bytes
+    if restore_mtime:
+        os.utime(weights, ns=(before.st_atime_ns, before.st_mtime_ns))
+    hashed.clear()
+    store.get_or_build("toy", {"a": 1}, _builder(calls))
+    assert hashed and calls == ["built", "built"]
+    assert len(notices) == 1 and "does not match its checksum" in notices[0]
+
+
+def test_a_fresh_file_is_not_stamped(tmp_path: Path) -> None:
+    entry = Store(tmp_path).get_or_build("toy", {"a": 1}, _builder([]))
+    assert not (entry.path / store_module.STAMP).exists()  # written seconds ago: hash again
 
 
 def test_manifest_lists_every_file_with_its_hash(tmp_path: Path) -> None:

@@ -6,6 +6,11 @@ its final place, its ``manifest.json`` (sizes and SHA-256 of every file) written
 renamed into place in one step, so a reader sees a whole entry or none. A lock file makes two
 processes asking for the same entry build it once. An entry whose files do not match their
 manifest is reported and rebuilt, never loaded.
+
+Hashing every file on every load would cost a warm run tens of milliseconds, so once an entry has
+been hashed whole, a stamp beside its files records each file's size, inode and modification and
+change times; later loads hash again only when one of these differs (any write to a file changes
+them, and so does restoring a modification time by hand, through the change time).
 """
 
 from __future__ import annotations
@@ -28,6 +33,11 @@ from manifoldviz.provenance import library_versions
 
 ENV_CACHE = "MANIFOLDVIZ_CACHE"
 MANIFEST = "manifest.json"
+#: The record of the files' metadata when the entry was last hashed whole.
+STAMP = ".verified.json"
+#: A file changed less than this many seconds before hashing is not stamped: a later write in
+#: the same tick of a coarse file-system clock would leave its times unchanged.
+STAMP_SETTLE_S = 2.0
 #: Seconds to wait for another process's build before saying that we are waiting for it.
 WAIT_NOTICE_S = 2.0
 
@@ -303,10 +313,14 @@ def verify_entry(path: Path) -> Entry:
         raise CacheEntryError("no manifest") from None
     except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise CacheEntryError(f"unreadable manifest ({type(exc).__name__})") from None
-    for name, size, sha256 in listed:
-        file = path / name
+    for name, _, _ in listed:
         if Path(name).name != name or name in ("", ".", ".."):
             raise CacheEntryError(f"manifest names {name!r}, not a file of the entry")
+    seen = _file_stats(path, [MANIFEST, *(name for name, _, _ in listed)])
+    if seen is not None and _read_stamp(path) == seen:
+        return Entry(path, manifest)
+    for name, size, sha256 in listed:
+        file = path / name
         try:
             if not file.is_file():
                 raise CacheEntryError(f"{name} is missing")
@@ -318,7 +332,45 @@ def verify_entry(path: Path) -> Entry:
                 raise CacheEntryError(f"{name} does not match its checksum")
         except OSError as exc:
             raise CacheEntryError(f"{name} is unreadable ({exc.strerror})") from None
+    if seen is not None:
+        _write_stamp(path, seen)
     return Entry(path, manifest)
+
+
+def _file_stats(folder: Path, names: list[str]) -> dict[str, list[int]] | None:
+    """Size, inode, modification and change times of each file; None if one is missing."""
+    try:
+        stats = {name: os.stat(folder / name) for name in names}
+    except OSError:
+        return None
+    return {
+        name: [st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns] for name, st in stats.items()
+    }
+
+
+def _read_stamp(folder: Path) -> dict[str, list[int]] | None:
+    """The stamp of the entry's last whole hash, or None when there is none readable."""
+    try:
+        stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def _write_stamp(folder: Path, seen: dict[str, list[int]]) -> None:
+    """Record the metadata of files just hashed whole (best effort: a read-only cache still
+    works, hashing on every load), unless a file changed too recently to be told apart."""
+    import time
+
+    settled = time.time_ns() - int(STAMP_SETTLE_S * 1e9)
+    if any(max(mtime, ctime) > settled for _, _, mtime, ctime in seen.values()):
+        return
+    temporary = folder / f"{STAMP}.{os.getpid()}.tmp"
+    with contextlib.suppress(OSError):
+        temporary.write_text(json.dumps(seen), encoding="utf-8")
+        os.replace(temporary, folder / STAMP)
+    with contextlib.suppress(OSError):
+        temporary.unlink(missing_ok=True)
 
 
 def _describe_files(folder: Path) -> dict[str, dict[str, Any]]:
