@@ -26,6 +26,7 @@ from manifoldviz.interpolation.measures import (
     check_measures,
     control_images,
 )
+from manifoldviz.interpolation.nearest import NearestIndex, load_index, save_index
 from manifoldviz.models.cached import TrainedAutoencoder, TrainedClassifier
 from manifoldviz.progress import Progress
 from manifoldviz.seeding import rng
@@ -33,7 +34,8 @@ from manifoldviz.store import Store
 
 #: Part of the cache key: a change to how judges are built or checked never reuses old ones.
 #: 2: the classifier features of the reference digits are kept in the entry (float16).
-JUDGES_VERSION = 2
+#: 3: both reference sets are kept with a nearest-neighbour index (:mod:`.nearest`).
+JUDGES_VERSION = 3
 #: Pairs of real test digits in each control group.
 N_CONTROL_PAIRS = 500
 #: Training digits searched for each frame's nearest neighbour in classifier features.
@@ -82,15 +84,21 @@ def judges_for(
     """
     if mlp.features is None:
         raise ManifoldvizError("the classifier has no feature layer; rebuild it")
-    unfitted = Judges(
-        predict_proba=mlp.predict_proba,
-        features=mlp.features,
-        feature_reference=np.zeros((0, 1), np.float32),
-        pixel_reference=data.x_train,
-        encode=ae.encode,
-        reconstruct=ae.reconstruct,
-        density=GaussianMixtureDensity(np.ones(1), np.zeros((1, 1)), np.ones((1, 1, 1))),
-    )
+    features = mlp.features
+
+    def uncalibrated(
+        density: GaussianMixtureDensity, feature_index: NearestIndex, pixel_index: NearestIndex
+    ) -> Judges:
+        return Judges(
+            predict_proba=mlp.predict_proba,
+            features=features,
+            feature_index=feature_index,
+            pixel_index=pixel_index,
+            encode=ae.encode,
+            reconstruct=ae.reconstruct,
+            density=density,
+        )
+
     spec = {
         "version": JUDGES_VERSION,
         "data": data.fingerprint(),
@@ -105,13 +113,14 @@ def judges_for(
 
     def build(folder: Any) -> dict[str, Any]:
         built.append(True)
-        assert mlp.features is not None  # checked above
         reference_rows = _subset(len(data.x_train), N_FEATURE_REFERENCE, model_seed, "feature-ref")
         # float16: a quarter of the bytes, far finer than the distances it serves.
-        reference = np.asarray(
-            mlp.features(flatten_scaled(data.x_train[reference_rows])), np.float16
-        )
+        reference = np.asarray(features(flatten_scaled(data.x_train[reference_rows])), np.float16)
         np.save(folder / "feature_reference.npy", reference, allow_pickle=False)
+        feature_index = NearestIndex.build(reference, seed=model_seed)
+        save_index(feature_index, folder, "feature_index")
+        pixel_index = NearestIndex.build(data.x_train, seed=model_seed)
+        save_index(pixel_index, folder, "pixel_index")
         code_rows = _subset(len(data.x_train), N_DENSITY_CODES, model_seed, "density-codes")
         codes = np.asarray(ae.encode(flatten_scaled(data.x_train[code_rows])), np.float32)
         density = GaussianMixtureDensity.fit(
@@ -125,10 +134,7 @@ def judges_for(
             n_pairs=N_CONTROL_PAIRS,
             seed=model_seed,
         )
-        judges = calibrate(
-            replace(unfitted, density=density, feature_reference=reference.astype(np.float32)),
-            groups["real"],
-        )
+        judges = calibrate(uncalibrated(density, feature_index, pixel_index), groups["real"])
         scores = {g: judges.score(groups[g], classes) for g in CONTROL_GROUPS}
         study = check_measures(scores, seed=model_seed)
         if progress:
@@ -144,11 +150,13 @@ def judges_for(
             arrays["weights"], arrays["means"], arrays["precisions_cholesky"]
         )
     info = entry.info
-    reference = np.load(entry.file("feature_reference.npy"), allow_pickle=False)
+    reference = np.load(entry.file("feature_reference.npy"), mmap_mode="r", allow_pickle=False)
     judges = replace(
-        unfitted,
-        density=density,
-        feature_reference=reference.astype(np.float32),
+        uncalibrated(
+            density,
+            load_index(reference, entry.path, "feature_index"),
+            load_index(data.x_train, entry.path, "pixel_index"),
+        ),
         scales=dict(info["scales"]),
     )
     return judges, ControlStudy.from_dict(info["controls"])

@@ -18,8 +18,8 @@ from manifoldviz.interpolation.measures import (
     MEASURES,
     RECONSTRUCTION_LABEL,
     ControlStudy,
-    nearest_distances,
 )
+from manifoldviz.interpolation.nearest import nearest_distances
 
 __all__ = [
     "FrameEvidence",

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
+from manifoldviz.interpolation.nearest import NearestIndex
 from manifoldviz.seeding import rng
 
 #: A kept measure ranks a pixel blend below a real digit at least this often (AUROC).
@@ -151,44 +152,6 @@ class GaussianMixtureDensity:
         }
 
 
-def nearest_distances(
-    frames: FloatArray, reference: npt.NDArray[np.generic], *, batch: int = 8192
-) -> FloatArray:
-    """Euclidean distance from each frame to its nearest row of ``reference`` (both flattened).
-
-    Computed as ``|f|² - 2 f·r + |r|²`` in blocks, so 60,000 training images need no more than
-    a few tens of MB beyond the reference itself. A uint8 ``reference`` is read as value/255,
-    converted one block at a time (no full float copy of the training set).
-
-    Parameters
-    ----------
-    frames
-        (N, ...) float images or feature rows.
-    reference
-        (M, ...) rows to search, float or uint8 (read as value/255).
-    batch
-        Reference rows per block.
-
-    Returns
-    -------
-    ndarray
-        (N,) float32 distances.
-    """
-    frames = frames.reshape(len(frames), -1).astype(np.float32)
-    scale = np.float32(255.0) if reference.dtype == np.uint8 else np.float32(1.0)
-    frames = frames * scale
-    best = np.full(len(frames), np.inf, dtype=np.float32)
-    frame_sq = np.einsum("ij,ij->i", frames, frames)
-    for start in range(0, len(reference), batch):
-        block = np.asarray(
-            reference[start : start + batch].reshape(-1, frames.shape[1]), dtype=np.float32
-        )
-        block_sq = np.einsum("ij,ij->i", block, block)
-        squared = frame_sq[:, None] - 2 * frames @ block.T + block_sq[None, :]
-        best = np.minimum(best, squared.min(axis=1))
-    return (np.sqrt(np.maximum(best, 0)) / scale).astype(np.float32)
-
-
 def ink_coverage(x_flat: FloatArray) -> FloatArray:
     """Share of the image's pixels that carry ink (at least :data:`INK_LEVEL`)."""
     return np.mean(np.asarray(x_flat) >= INK_LEVEL, axis=1).astype(np.float32)
@@ -221,10 +184,10 @@ class Judges:
     ----------
     predict_proba, features
         The classifier's probabilities and its hidden-layer features of flattened images.
-    feature_reference
-        Classifier features of training digits, searched for each frame's nearest neighbour.
-    pixel_reference
-        Training images (uint8) searched in pixel space.
+    feature_index
+        Classifier features of training digits, indexed for each frame's nearest neighbour.
+    pixel_index
+        Training images (uint8), indexed for the nearest one in pixel space.
     encode, reconstruct
         The autoencoder used for the latent path (codes; its own reconstruction).
     density
@@ -237,8 +200,8 @@ class Judges:
 
     predict_proba: Callable[[FloatArray], FloatArray]
     features: Callable[[FloatArray], FloatArray]
-    feature_reference: FloatArray
-    pixel_reference: npt.NDArray[np.generic]
+    feature_index: NearestIndex
+    pixel_index: NearestIndex
     encode: Callable[[FloatArray], FloatArray]
     reconstruct: Callable[[FloatArray], FloatArray]
     density: GaussianMixtureDensity
@@ -266,8 +229,8 @@ class Judges:
         mass = p[rows, classes[:, 0]] + np.where(
             classes[:, 0] != classes[:, 1], p[rows, classes[:, 1]], 0.0
         )
-        features = nearest_distances(np.asarray(self.features(x_flat)), self.feature_reference)
-        pixels = nearest_distances(x_flat, self.pixel_reference)
+        features = self.feature_index.distances(np.asarray(self.features(x_flat)))
+        pixels = self.pixel_index.distances(x_flat)
         coverage = ink_coverage(x_flat)
         codes = np.asarray(self.encode(x_flat), np.float32)
         reconstruction = np.asarray(self.reconstruct(x_flat), np.float32)
@@ -306,8 +269,8 @@ def calibrate(judges: Judges, x_real: FloatArray) -> Judges:
         A copy whose distances read 1.0 for a median real digit and whose ink atypicality is
         in IQRs of real digits' ink coverage.
     """
-    features = nearest_distances(np.asarray(judges.features(x_real)), judges.feature_reference)
-    pixels = nearest_distances(x_real, judges.pixel_reference)
+    features = judges.feature_index.distances(np.asarray(judges.features(x_real)))
+    pixels = judges.pixel_index.distances(x_real)
     q25, q50, q75 = np.percentile(ink_coverage(x_real), [25, 50, 75])
     scales = {
         "feature_distance": float(np.median(features)) or 1.0,

@@ -1,0 +1,207 @@
+"""Exact nearest-neighbour distances to a large reference set, without reading all of it.
+
+Every interpolation frame is scored by its distance to the nearest training digit: a brute-force
+search reads all 60,000 training images (47 MB) for every call. An index keeps, for each
+reference row, its coordinates along a few principal directions and the length of the part those
+directions miss. For a query, Pythagoras and the reverse triangle inequality turn these into a
+lower bound on its distance to every row at once, from a few numbers per row; only rows whose
+bound beats the best distance found so far are read in full. The result is the brute-force
+answer (the bounds only decide what need not be read), in a few milliseconds instead of a scan.
+
+The basis only has to be orthonormal for the bounds to hold; principal directions of a sample of
+rows make them tight, so few rows are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from manifoldviz.arrays import FloatArray
+from manifoldviz.seeding import rng
+
+#: Principal directions kept per reference row.
+DIRECTIONS = 128
+#: Reference rows the principal directions are fitted to.
+FIT_ROWS = 5000
+#: Rows read in full first, per query, to get a good bound to prune with.
+FIRST_CANDIDATES = 16
+#: Queries bounded together (their bounds against every row are held at once).
+QUERY_BLOCK = 256
+#: Relative slack on the pruning bound, for rounding in float32 coordinates.
+SLACK = 1e-4
+
+
+def nearest_distances(
+    frames: FloatArray, reference: npt.NDArray[np.generic], *, batch: int = 8192
+) -> FloatArray:
+    """Euclidean distance from each frame to its nearest row of ``reference``, by brute force.
+
+    The plain search every :class:`NearestIndex` answer must equal. Computed as
+    ``|f|² - 2 f·r + |r|²`` in blocks, so 60,000 training images need no more than a few tens of
+    MB beyond the reference itself. A uint8 ``reference`` is read as value/255, converted one
+    block at a time (no full float copy of the training set).
+
+    Parameters
+    ----------
+    frames
+        (N, ...) float images or feature rows.
+    reference
+        (M, ...) rows to search, float or uint8 (read as value/255).
+    batch
+        Reference rows per block.
+
+    Returns
+    -------
+    ndarray
+        (N,) float32 distances.
+    """
+    frames = frames.reshape(len(frames), -1).astype(np.float32)
+    scale = np.float32(255.0) if reference.dtype == np.uint8 else np.float32(1.0)
+    frames = frames * scale
+    best = np.full(len(frames), np.inf, dtype=np.float32)
+    frame_sq = np.einsum("ij,ij->i", frames, frames)
+    for start in range(0, len(reference), batch):
+        block = np.asarray(
+            reference[start : start + batch].reshape(-1, frames.shape[1]), dtype=np.float32
+        )
+        block_sq = np.einsum("ij,ij->i", block, block)
+        squared = frame_sq[:, None] - 2 * frames @ block.T + block_sq[None, :]
+        best = np.minimum(best, squared.min(axis=1))
+    return (np.sqrt(np.maximum(best, 0)) / scale).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class NearestIndex:
+    """Reference rows, their principal coordinates and the length of what those miss.
+
+    Parameters
+    ----------
+    reference
+        (M, D) rows searched, uint8 (read as value/255) or float; may be memory-mapped.
+    mean, basis
+        The centre (D,) and an orthonormal basis (D, K) of principal directions, in the
+        reference's own units.
+    coordinates, norms, residuals
+        (M, K) coordinates of the centred rows in the basis, (M,) their squared lengths and
+        (M,) the lengths of the rest of each row.
+    """
+
+    reference: npt.NDArray[np.generic]
+    mean: FloatArray
+    basis: FloatArray
+    coordinates: FloatArray
+    norms: FloatArray
+    residuals: FloatArray
+
+    @property
+    def scale(self) -> np.float32:
+        """Reference units per query unit: 255 for uint8 rows, else 1."""
+        return np.float32(255.0) if self.reference.dtype == np.uint8 else np.float32(1.0)
+
+    @classmethod
+    def build(
+        cls,
+        reference: npt.NDArray[np.generic],
+        *,
+        directions: int = DIRECTIONS,
+        seed: int = 0,
+        block: int = 8192,
+    ) -> NearestIndex:
+        """Index ``reference`` (M, ...) rows: principal directions of a seeded sample, then the
+        coordinates and residual length of every row, a block at a time."""
+        rows = reference.reshape(len(reference), -1)
+        sample = rows[np.sort(rng(seed, "nearest-index").permutation(len(rows))[:FIT_ROWS])]
+        sample = np.asarray(sample, np.float64)
+        mean = sample.mean(axis=0)
+        k = max(1, min(directions, sample.shape[1], len(sample)))
+        _, vectors = np.linalg.eigh(np.cov(sample - mean, rowvar=False).reshape(len(mean), -1))
+        basis = np.ascontiguousarray(vectors[:, ::-1][:, :k], np.float32)
+        coordinates = np.empty((len(rows), k), np.float32)
+        residuals = np.empty(len(rows), np.float32)
+        mean32 = mean.astype(np.float32)
+        for start in range(0, len(rows), block):
+            centred = np.asarray(rows[start : start + block], np.float32) - mean32
+            coords = centred @ basis
+            coordinates[start : start + block] = coords
+            residuals[start : start + block] = np.linalg.norm(centred - coords @ basis.T, axis=1)
+        norms = np.einsum("ij,ij->i", coordinates, coordinates)
+        return cls(reference, mean32, basis, coordinates, norms, residuals)
+
+    def distances(self, frames: FloatArray) -> FloatArray:
+        """Euclidean distance from each of ``frames`` (N, ...) to its nearest reference row,
+        in the frames' units (a uint8 reference is read as value/255).
+
+        Parameters
+        ----------
+        frames
+            (N, ...) images or feature rows, flattened to the reference's width.
+
+        Returns
+        -------
+        ndarray
+            (N,) float32 distances, equal to a brute-force search's.
+        """
+        x = np.asarray(frames, np.float32).reshape(len(frames), len(self.mean)) * self.scale
+        best = np.concatenate(
+            [self._block(x[s : s + QUERY_BLOCK]) for s in range(0, len(x), QUERY_BLOCK)]
+            or [np.zeros(0, np.float64)]
+        )
+        return (np.sqrt(best) / self.scale).astype(np.float32)
+
+    def _block(self, x: FloatArray) -> npt.NDArray[np.float64]:
+        """Squared nearest distances of a block of queries already in reference units."""
+        rows = self.reference.reshape(len(self.reference), -1)
+        centred = x - self.mean
+        q = centred @ self.basis
+        q_residual = np.linalg.norm(centred - q @ self.basis.T, axis=1)
+        # Squared distance in the basis, plus the least the residual parts can differ by. In
+        # float32 its rounding is far inside SLACK of the squared distances it is compared with.
+        bound = (
+            np.einsum("ij,ij->i", q, q)[:, None] - 2 * q @ self.coordinates.T + self.norms[None, :]
+        )
+        bound = np.maximum(bound, 0) + (q_residual[:, None] - self.residuals[None, :]) ** 2
+        first = min(FIRST_CANDIDATES, len(rows))
+        nearest = np.argpartition(bound, first - 1, axis=1)[:, :first]
+        best = np.array([_squared(x[i], rows, nearest[i]).min() for i in range(len(x))], np.float64)
+        for i in range(len(x)):
+            threshold = best[i] * (1 + SLACK) + SLACK
+            unread = np.flatnonzero(bound[i] <= threshold)
+            unread = unread[~np.isin(unread, nearest[i])]
+            if len(unread):
+                best[i] = min(best[i], _squared(x[i], rows, unread).min())
+        return best
+
+
+def _squared(
+    query: FloatArray, rows: npt.NDArray[np.generic], which: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float64]:
+    """Squared distances from one query to the chosen rows, by direct differences."""
+    difference = np.asarray(rows[np.sort(which)], np.float32) - query
+    return np.einsum("ij,ij->i", difference, difference).astype(np.float64)
+
+
+PARTS = ("mean", "basis", "coordinates", "norms", "residuals")
+
+
+def save_index(index: NearestIndex, folder: Path, name: str) -> None:
+    """Write the index's own arrays (not the reference) as ``<name>-<part>.npy`` in ``folder``."""
+    for part in PARTS:
+        np.save(folder / f"{name}-{part}.npy", getattr(index, part), allow_pickle=False)
+
+
+def load_index(reference: npt.NDArray[np.generic], folder: Path, name: str) -> NearestIndex:
+    """The index saved by :func:`save_index`, over ``reference``; its largest arrays are
+    memory-mapped, so a query reads only what it needs of them."""
+    parts = {
+        part: np.load(folder / f"{name}-{part}.npy", mmap_mode="r", allow_pickle=False)
+        for part in PARTS
+    }
+    if parts["coordinates"].shape[0] != len(reference):
+        raise ValueError(
+            f"index {name} has {parts['coordinates'].shape[0]} rows, not {len(reference)}"
+        )
+    return NearestIndex(reference, **parts)
