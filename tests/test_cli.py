@@ -63,6 +63,16 @@ def test_help_does_not_import_tensorflow() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
+def test_a_command_imports_only_its_own_module() -> None:
+    code = (
+        "import sys; from manifoldviz_cli.main import cli\n"
+        "try:\n    cli.main(['data', '--help'])\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.endswith('_cmd'))\n"
+        "assert loaded == ['manifoldviz_cli.data_cmd'], loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
 def test_python_dash_m() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "manifoldviz", "--version"],

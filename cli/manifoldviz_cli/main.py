@@ -54,8 +54,37 @@ class _CtrlC:
         self.previous_hook(info)
 
 
+#: Each command's module and function: a command's module is imported only when it runs (or
+#: when help lists every command), so a run does not pay for the others' imports.
+COMMANDS = {
+    "interpolate": ("interpolate_cmd", "interpolate"),
+    "compare-paths": ("compare_cmd", "compare_paths"),
+    "explore": ("explore_cmd", "explore"),
+    "experiment": ("experiment_cmd", "experiment"),
+    "manifold": ("manifold_cmd", "manifold"),
+    "trajectory": ("trajectory_cmd", "trajectory"),
+    "fitmorph": ("trajectory_cmd", "fitmorph"),
+    "gallery": ("gallery_cmd", "gallery"),
+    "cache": ("cache_cmd", "cache"),
+    "data": ("data_cmd", "data"),
+}
+
+
 class ManifoldvizGroup(click.Group):
     """A click group that turns library errors into clean one-line messages and exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            import importlib
+
+            module, name = COMMANDS[cmd_name]
+            self.add_command(
+                getattr(importlib.import_module(f"manifoldviz_cli.{module}"), name), cmd_name
+            )
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         from manifoldviz.errors import InvalidInputError, ManifoldvizError
@@ -121,34 +150,6 @@ def cli() -> None:
     Trained models are cached (see 'manifoldviz cache list'); every output records the data
     source, seed and settings that produced it.
     """
-
-
-def _register() -> None:
-    from manifoldviz_cli import (
-        cache_cmd,
-        compare_cmd,
-        data_cmd,
-        experiment_cmd,
-        explore_cmd,
-        gallery_cmd,
-        interpolate_cmd,
-        manifold_cmd,
-        trajectory_cmd,
-    )
-
-    cli.add_command(interpolate_cmd.interpolate)
-    cli.add_command(compare_cmd.compare_paths)
-    cli.add_command(explore_cmd.explore)
-    cli.add_command(experiment_cmd.experiment)
-    cli.add_command(manifold_cmd.manifold)
-    cli.add_command(trajectory_cmd.trajectory)
-    cli.add_command(trajectory_cmd.fitmorph)
-    cli.add_command(gallery_cmd.gallery)
-    cli.add_command(cache_cmd.cache)
-    cli.add_command(data_cmd.data)
-
-
-_register()
 
 
 def main() -> None:
