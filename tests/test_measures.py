@@ -13,7 +13,16 @@ from manifoldviz.interpolation.measures import (
     auroc,
     bootstrap_interval,
     grey_share,
+    paired_auroc_interval,
 )
+
+
+def _auroc_by_ranks(control: np.ndarray, real: np.ndarray) -> float:
+    from scipy.stats import rankdata
+
+    ranks = rankdata(np.concatenate([control, real]))
+    u = ranks[: len(control)].sum() - len(control) * (len(control) + 1) / 2
+    return float(u / (len(control) * len(real)))
 
 
 def test_auroc_counts_how_often_controls_score_worse() -> None:
@@ -21,6 +30,22 @@ def test_auroc_counts_how_often_controls_score_worse() -> None:
     assert auroc(np.array([1.0, 2.0]), np.array([3.0, 4.0])) == 0.0
     assert auroc(np.array([1.0, 2.0]), np.array([1.0, 2.0])) == 0.5
     assert auroc(np.array([2.0, 5.0]), np.array([1.0, 3.0])) == 0.75
+
+
+def test_auroc_equals_the_rank_statistic_with_ties(seed: int) -> None:
+    generator = np.random.default_rng(seed)
+    control, real = generator.integers(0, 12, 150) * 1.0, generator.integers(0, 10, 90) * 1.0
+    assert auroc(control, real) == pytest.approx(_auroc_by_ranks(control, real), abs=1e-12)
+
+
+def test_paired_auroc_interval_has_the_plain_bootstraps_draws(seed: int) -> None:
+    generator = np.random.default_rng(seed)
+    control, real = generator.integers(0, 30, 200) * 1.0, generator.integers(0, 25, 200) * 1.0
+    plain = bootstrap_interval(
+        lambda rows: _auroc_by_ranks(control[rows], real[rows]), 200, seed=seed, n_resamples=50
+    )
+    fast = paired_auroc_interval(control, real, seed=seed, n_resamples=50)
+    assert fast == pytest.approx(plain, abs=1e-12)
 
 
 def test_bootstrap_interval_brackets_the_statistic(seed: int) -> None:

@@ -38,13 +38,13 @@ def test_index_over_float_features_reads_few_rows(seed: int, monkeypatch) -> Non
     reference = reference.astype(np.float16)
     frames = (centres[:4] + generator.normal(0, 1, (4, 64))).astype(np.float32)
     read: list[int] = []
-    real = nearest._squared
+    real = nearest._lower
 
-    def counting(query, rows, which):
-        read.append(len(which))
-        return real(query, rows, which)
+    def counting(best, x, rows, queries, candidates):
+        read.append(len(candidates))
+        return real(best, x, rows, queries, candidates)
 
-    monkeypatch.setattr(nearest, "_squared", counting)
+    monkeypatch.setattr(nearest, "_lower", counting)
     index = NearestIndex.build(reference, directions=16, seed=seed)
     np.testing.assert_allclose(index.distances(frames), _exact(frames, reference), rtol=1e-5)
     assert sum(read) < len(reference) * len(frames) / 4  # the bounds spared most of the rows

@@ -146,7 +146,9 @@ def pick_endpoints(
                 )
             chosen.append(int(index))
             continue
-        candidates = np.setdiff1d(np.flatnonzero(y == digit), chosen)
+        is_candidate = y == digit
+        is_candidate[chosen] = False
+        candidates = np.flatnonzero(is_candidate)
         if len(candidates) == 0:
             raise InvalidInputError(
                 f"no other test image of digit {digit} in this data", param=name

@@ -27,8 +27,6 @@ from manifoldviz.seeding import rng
 DIRECTIONS = 128
 #: Reference rows the principal directions are fitted to.
 FIT_ROWS = 5000
-#: Rows read in full first, per query, to get a good bound to prune with.
-FIRST_CANDIDATES = 16
 #: Queries bounded together (their bounds against every row are held at once).
 QUERY_BLOCK = 256
 #: Relative slack on the pruning bound, for rounding in float32 coordinates.
@@ -85,9 +83,11 @@ class NearestIndex:
     mean, basis
         The centre (D,) and an orthonormal basis (D, K) of principal directions, in the
         reference's own units.
-    coordinates, norms, residuals
-        (M, K) coordinates of the centred rows in the basis, (M,) their squared lengths and
-        (M,) the lengths of the rest of each row.
+    coordinates
+        (M, K + 1): each centred row's coordinates in the basis, then the length of the rest of
+        it (the part the basis misses).
+    norms
+        (M,) squared lengths of the centred rows.
     """
 
     reference: npt.NDArray[np.generic]
@@ -95,7 +95,6 @@ class NearestIndex:
     basis: FloatArray
     coordinates: FloatArray
     norms: FloatArray
-    residuals: FloatArray
 
     @property
     def scale(self) -> np.float32:
@@ -113,23 +112,27 @@ class NearestIndex:
     ) -> NearestIndex:
         """Index ``reference`` (M, ...) rows: principal directions of a seeded sample, then the
         coordinates and residual length of every row, a block at a time."""
+        from threadpoolctl import threadpool_limits
+
         rows = reference.reshape(len(reference), -1)
         sample = rows[np.sort(rng(seed, "nearest-index").permutation(len(rows))[:FIT_ROWS])]
         sample = np.asarray(sample, np.float64)
         mean = sample.mean(axis=0)
         k = max(1, min(directions, sample.shape[1], len(sample)))
-        _, vectors = np.linalg.eigh(np.cov(sample - mean, rowvar=False).reshape(len(mean), -1))
+        # One BLAS thread: on a busy machine OpenBLAS's threads wait on each other for seconds
+        # over a decomposition this size, which takes a fraction of a second on one core.
+        with threadpool_limits(1, user_api="blas"):
+            covariance = np.cov(sample - mean, rowvar=False).reshape(len(mean), -1)
+            _, vectors = np.linalg.eigh(covariance)
         basis = np.ascontiguousarray(vectors[:, ::-1][:, :k], np.float32)
-        coordinates = np.empty((len(rows), k), np.float32)
-        residuals = np.empty(len(rows), np.float32)
         mean32 = mean.astype(np.float32)
+        coordinates = np.empty((len(rows), k + 1), np.float32)
+        norms = np.empty(len(rows), np.float32)
         for start in range(0, len(rows), block):
             centred = np.asarray(rows[start : start + block], np.float32) - mean32
-            coords = centred @ basis
-            coordinates[start : start + block] = coords
-            residuals[start : start + block] = np.linalg.norm(centred - coords @ basis.T, axis=1)
-        norms = np.einsum("ij,ij->i", coordinates, coordinates)
-        return cls(reference, mean32, basis, coordinates, norms, residuals)
+            coordinates[start : start + block] = _coordinates(centred, basis)
+            norms[start : start + block] = np.einsum("ij,ij->i", centred, centred)
+        return cls(reference, mean32, basis, coordinates, norms)
 
     def distances(self, frames: FloatArray) -> FloatArray:
         """Euclidean distance from each of ``frames`` (N, ...) to its nearest reference row,
@@ -156,35 +159,49 @@ class NearestIndex:
         """Squared nearest distances of a block of queries already in reference units."""
         rows = self.reference.reshape(len(self.reference), -1)
         centred = x - self.mean
-        q = centred @ self.basis
-        q_residual = np.linalg.norm(centred - q @ self.basis.T, axis=1)
-        # Squared distance in the basis, plus the least the residual parts can differ by. In
-        # float32 its rounding is far inside SLACK of the squared distances it is compared with.
-        bound = (
-            np.einsum("ij,ij->i", q, q)[:, None] - 2 * q @ self.coordinates.T + self.norms[None, :]
-        )
-        bound = np.maximum(bound, 0) + (q_residual[:, None] - self.residuals[None, :]) ** 2
-        first = min(FIRST_CANDIDATES, len(rows))
-        nearest = np.argpartition(bound, first - 1, axis=1)[:, :first]
-        best = np.array([_squared(x[i], rows, nearest[i]).min() for i in range(len(x))], np.float64)
-        for i in range(len(x)):
-            threshold = best[i] * (1 + SLACK) + SLACK
-            unread = np.flatnonzero(bound[i] <= threshold)
-            unread = unread[~np.isin(unread, nearest[i])]
-            if len(unread):
-                best[i] = min(best[i], _squared(x[i], rows, unread).min())
+        # |x - r|² >= |p(x) - p(r)|² + (|x - p(x)| - |r - p(r)|)², p the projection on the
+        # basis: |x̃|² + |r̃|² - 2 (p(x)·p(r) + residual lengths' product), one matrix product.
+        # In float32 its rounding is far inside SLACK of the squared distances compared with.
+        bound = _coordinates(centred, self.basis) @ self.coordinates.T
+        bound *= -2
+        bound += np.einsum("ij,ij->i", centred, centred)[:, None]
+        bound += self.norms[None, :]
+        queries = np.arange(len(x))
+        best = np.full(len(x), np.inf)
+        first = np.argmin(bound, axis=1)
+        _lower(best, x, rows, queries, first)
+        unread = bound <= (best * (1 + SLACK) + SLACK)[:, None]
+        unread[queries, first] = False
+        _lower(best, x, rows, *np.nonzero(unread))
         return best
 
 
-def _squared(
-    query: FloatArray, rows: npt.NDArray[np.generic], which: npt.NDArray[np.intp]
-) -> npt.NDArray[np.float64]:
-    """Squared distances from one query to the chosen rows, by direct differences."""
-    difference = np.asarray(rows[np.sort(which)], np.float32) - query
-    return np.einsum("ij,ij->i", difference, difference).astype(np.float64)
+def _coordinates(centred: FloatArray, basis: FloatArray) -> FloatArray:
+    """Coordinates of centred rows in the basis, then the length of what the basis misses."""
+    inside = centred @ basis
+    missed = np.linalg.norm(centred - inside @ basis.T, axis=1)
+    return np.concatenate([inside, missed[:, None]], axis=1)
 
 
-PARTS = ("mean", "basis", "coordinates", "norms", "residuals")
+def _lower(
+    best: npt.NDArray[np.float64],
+    x: FloatArray,
+    rows: npt.NDArray[np.generic],
+    queries: npt.NDArray[np.intp],
+    candidates: npt.NDArray[np.intp],
+    chunk: int = 4096,
+) -> None:
+    """Lower ``best[q]`` to the squared distance from query ``q`` to row ``r``, for each pair
+    ``(q, r)`` of ``queries`` and ``candidates``, by direct differences a chunk at a time."""
+    order = np.argsort(candidates, kind="stable")  # rows read in file order
+    queries, candidates = queries[order], candidates[order]
+    for start in range(0, len(queries), chunk):
+        q, r = queries[start : start + chunk], candidates[start : start + chunk]
+        difference = np.asarray(rows[r], np.float32) - x[q]
+        np.minimum.at(best, q, np.einsum("ij,ij->i", difference, difference))
+
+
+PARTS = ("mean", "basis", "coordinates", "norms")
 
 
 def save_index(index: NearestIndex, folder: Path, name: str) -> None:
