@@ -39,6 +39,27 @@ def test_noise_channels_records_full_histories_and_resumes(tiny_mnist, tmp_path:
     assert again.runs == result.runs
 
 
+def test_zero_channels_train_exactly_as_the_pixels_alone(tiny_mnist) -> None:
+    from manifoldviz.training.loop import fit_classifier
+
+    trained = {}
+    for full_width in (True, False):
+        model = noise_channels.initial_model("zeros", 3, 784, full_width=full_width)
+        x = noise_channels.input_blocks(tiny_mnist, "zeros", 3, 784, zeros_too=full_width)
+        history = fit_classifier(
+            model, x, tiny_mnist.y_train, seed=3, n_epochs=2, batch_size=64, validation_split=0.2
+        )
+        trained[full_width] = (model.get_weights(), history)
+    (wide, wide_history), (narrow, narrow_history) = trained[True], trained[False]
+    start = noise_channels.initial_model("zeros", 3, 784, full_width=True).get_weights()
+    np.testing.assert_array_equal(wide[0][784:], start[0][784:])  # the zero channels never move
+    np.testing.assert_allclose(wide[0][:784], narrow[0], atol=1e-6)
+    for a, b in zip(wide[1:], narrow[1:], strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    for key in KEYS:
+        np.testing.assert_allclose(wide_history[key], narrow_history[key], atol=1e-5)
+
+
 def test_interrupted_sweep_keeps_finished_runs(tiny_mnist, tmp_path: Path) -> None:
     config = noise_channels.NoiseChannelsConfig(n_epochs=1)
     calls = []

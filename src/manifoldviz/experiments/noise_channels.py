@@ -4,6 +4,13 @@ Flattened MNIST in [0, 1] plus 784 extra features, either uniform noise or zeros
 MLP; rmsprop; batch 128; ``validation_split=0.2`` (Keras holds out the *last* 20% of the rows,
 before shuffling); 10 epochs. The noise costs validation accuracy: the model spends capacity
 on spurious correlations. Each condition's data is built only while it trains, in float32.
+
+The zeros condition trains the same model on half the arithmetic, exactly: an input that is
+always zero adds nothing to the forward pass and its weights get a zero gradient, which RMSprop
+turns into a zero step, so they stay at their initial values for good. The 1,568-input model is
+therefore the 784-input model that starts from its initial weights on the pixels (its initial
+weights are drawn at the full width, as the chapter's are); only those 784 columns are trained.
+The equality is tested against the full-width computation.
 """
 
 from __future__ import annotations
@@ -34,8 +41,11 @@ class NoiseChannelsConfig(Settings):
     n_channels: int = 784
 
 
-def input_blocks(data: MnistData, condition: str, seed: int, n_channels: int) -> list[Any]:
-    """The training inputs for one condition as two column blocks: pixels, then noise or zeros.
+def input_blocks(
+    data: MnistData, condition: str, seed: int, n_channels: int, *, zeros_too: bool = False
+) -> list[Any]:
+    """The training inputs for one condition as column blocks: pixels, then noise (or nothing
+    for zeros, see the module's note; ``zeros_too`` builds the all-zero block anyway).
 
     Each block goes to TensorFlow as soon as it is made and the trainer joins the blocks batch by
     batch, so the full 1,568-column matrix is never held in memory (the chapter holds both
@@ -44,9 +54,24 @@ def input_blocks(data: MnistData, condition: str, seed: int, n_channels: int) ->
     pixels = as_tensor(data.x_train.reshape(len(data.x_train), -1))  # uint8, scaled per batch
     if condition == "noise":
         extra = as_tensor(noise_channels(len(data.x_train), seed=seed, n_channels=n_channels))
-    else:  # zeros are zeros in any type: uint8 takes a quarter of the memory
+    elif zeros_too:  # zeros are zeros in any type: uint8 takes a quarter of the memory
         extra = as_tensor(np.zeros((len(data.x_train), n_channels), dtype=np.uint8))
+    else:
+        return [pixels]
     return [pixels, extra]
+
+
+def initial_model(condition: str, seed: int, n_channels: int, *, full_width: bool = False) -> Any:
+    """The chapter's MLP at its seeded initial weights for ``condition``: for zeros (unless
+    ``full_width``), the model over the pixels alone, starting from the full-width model's
+    weights on them."""
+    model = chapter_mlp(784 + n_channels, seed)
+    if condition != "zeros" or full_width:
+        return model
+    kernel, *rest = model.get_weights()
+    pixels_only = chapter_mlp(784, seed)
+    pixels_only.set_weights([kernel[:784], *rest])
+    return pixels_only
 
 
 def train_run(
@@ -58,7 +83,7 @@ def train_run(
 ) -> Run:
     """Train one model for ``condition`` and ``seed`` (module level: workers import it)."""
     x = input_blocks(data, condition, seed, settings.n_channels)
-    model = chapter_mlp(784 + settings.n_channels, seed)
+    model = initial_model(condition, seed, settings.n_channels)
     history = fit_classifier(
         model,
         x,
