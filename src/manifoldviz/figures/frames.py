@@ -56,37 +56,25 @@ def compose_frame(panels: Sequence[Panel], *, title: str, scale: int) -> npt.NDA
     """Draw panels side by side under a title; return an RGB uint8 image.
 
     Images are upscaled by ``scale`` with nearest-neighbour so pixels stay crisp on a projector.
+    What every frame of a sequence shares (headings, frames around the images) is drawn once;
+    no two drawn things overlap, so the pixels are those of drawing everything each time.
     """
     from PIL import Image, ImageDraw
 
-    side = 28 * scale
-    pad = max(12, side // 10)
-    text = max(14, side // 10)
-    title_h, heading_h = int(text * 1.8), int(text * 1.5)
-    caption_h = int(text * 1.3) * max((len(p.caption) for p in panels), default=0)
-    width = len(panels) * side + (len(panels) + 1) * pad
-    height = title_h + heading_h + side + caption_h + pad
-    canvas = Image.new("RGB", (width, height), "white")
+    layout = _Layout(len(panels), max((len(p.caption) for p in panels), default=0), scale)
+    canvas = _headed_canvas(tuple((p.heading, p.colour) for p in panels), layout).copy()
     draw = ImageDraw.Draw(canvas)
-    draw.text((width / 2, pad / 2), title, fill="black", font=_font(int(text * 1.2)), anchor="mt")
+    text, side, pad = layout.text, layout.side, layout.pad
+    draw.text(
+        (layout.width / 2, pad / 2), title, fill="black", font=_font(int(text * 1.2)), anchor="mt"
+    )
     for i, panel in enumerate(panels):
-        left = pad + i * (side + pad)
-        top = title_h + heading_h
-        draw.text(
-            (left + side / 2, top - 6),
-            panel.heading,
-            fill=panel.colour,
-            font=_font(text),
-            anchor="mb",
-        )
+        left, top = layout.left(i), layout.top
         pixels = np.clip(np.asarray(panel.image, np.float32), 0, 1)
         # Dark ink on white paper reads better on projectors than white on black.
         digit = Image.fromarray(np.uint8(np.rint(255 * (1 - pixels))), mode="L")
         digit = digit.resize((side, side), Image.Resampling.NEAREST)
         canvas.paste(digit.convert("RGB"), (left, top))
-        draw.rectangle(
-            (left - 3, top - 3, left + side + 2, top + side + 2), outline=panel.colour, width=3
-        )
         for j, line in enumerate(panel.caption):
             draw.text(
                 (left + side / 2, top + side + pad / 2 + j * int(text * 1.3)),
@@ -96,6 +84,62 @@ def compose_frame(panels: Sequence[Panel], *, title: str, scale: int) -> npt.NDA
                 anchor="mt",
             )
     return np.asarray(canvas)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where everything of a frame goes, for ``n_panels`` images at ``scale``."""
+
+    n_panels: int
+    n_caption_lines: int
+    scale: int
+
+    @property
+    def side(self) -> int:
+        return 28 * self.scale
+
+    @property
+    def pad(self) -> int:
+        return max(12, self.side // 10)
+
+    @property
+    def text(self) -> int:
+        return max(14, self.side // 10)
+
+    @property
+    def top(self) -> int:
+        return int(self.text * 1.8) + int(self.text * 1.5)
+
+    @property
+    def width(self) -> int:
+        return self.n_panels * self.side + (self.n_panels + 1) * self.pad
+
+    @property
+    def height(self) -> int:
+        caption_h = int(self.text * 1.3) * self.n_caption_lines
+        return self.top + self.side + caption_h + self.pad
+
+    def left(self, i: int) -> int:
+        return self.pad + i * (self.side + self.pad)
+
+
+@lru_cache(maxsize=8)
+def _headed_canvas(headings: tuple[tuple[str, str], ...], layout: _Layout) -> Any:
+    """A white canvas with each panel's heading and the frame around its image."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("RGB", (layout.width, layout.height), "white")
+    draw = ImageDraw.Draw(canvas)
+    side, top = layout.side, layout.top
+    for i, (heading, colour) in enumerate(headings):
+        left = layout.left(i)
+        draw.text(
+            (left + side / 2, top - 6), heading, fill=colour, font=_font(layout.text), anchor="mb"
+        )
+        draw.rectangle(
+            (left - 3, top - 3, left + side + 2, top + side + 2), outline=colour, width=3
+        )
+    return canvas
 
 
 def rasterise(
