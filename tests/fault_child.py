@@ -30,10 +30,11 @@ def emit(**fields: Any) -> None:
 
 
 def digest(folder: Path) -> str:
-    """One hash of every file of an entry but its manifest (the manifest records versions)."""
+    """One hash of every file of an entry but its manifest (the manifest records versions) and
+    the stamp of its last whole hash (bookkeeping, written on a later load)."""
     sha = hashlib.sha256()
     for file in sorted(folder.iterdir()):
-        if file.name != "manifest.json":
+        if file.name not in ("manifest.json", ".verified.json"):
             sha.update(file.name.encode())
             sha.update(file.read_bytes())
     return sha.hexdigest()
