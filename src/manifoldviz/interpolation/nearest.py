@@ -172,7 +172,8 @@ class NearestIndex:
         _lower(best, x, rows, queries, first)
         unread = bound <= (best * (1 + SLACK) + SLACK)[:, None]
         unread[queries, first] = False
-        _lower(best, x, rows, *np.nonzero(unread))
+        unread_queries, unread_rows = np.nonzero(unread)
+        _lower(best, x, rows, unread_queries, unread_rows)
         return best
 
 

@@ -24,11 +24,37 @@ def epochs_for(n_samples: int, batch_size: int, *, base: int, min_steps: int, ca
     return int(min(cap, max(base, math.ceil(min_steps / steps_per_epoch))))
 
 
-def dense_autoencoder(latent_dim: int = 16) -> tuple[Any, Any, Any]:
+#: The dense autoencoder's one-cycle schedule: a linear warmup over this many steps to
+#: ``DENSE_PEAK_LR``, then a cosine decay to zero at the run's last step. With it 5 epochs on
+#: full MNIST reach a lower test loss than 9 epochs of constant Adam(2e-3) did.
+DENSE_WARMUP_STEPS = 100
+DENSE_PEAK_LR = 1.6e-2
+
+
+def one_cycle_adam(total_steps: int, *, peak: float = DENSE_PEAK_LR) -> Any:
+    """Adam whose learning rate warms up linearly to ``peak`` and decays (cosine) to 0 at
+    ``total_steps``, the number of optimizer steps the run will take."""
+    keras = keras_module()
+    warmup = min(DENSE_WARMUP_STEPS, max(1, total_steps // 10))
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0,
+        max(1, total_steps - warmup),
+        alpha=0.0,
+        warmup_target=peak,
+        warmup_steps=warmup,
+    )
+    return keras.optimizers.Adam(schedule)
+
+
+def dense_autoencoder(
+    latent_dim: int = 16, *, total_steps: int | None = None
+) -> tuple[Any, Any, Any]:
     """A dense autoencoder 784 → 256 → latent → 256 → 784 (sigmoid), as (model, encoder, decoder).
 
     Small on purpose: it trains on full MNIST in seconds on a laptop CPU and its decoder can be
-    run with plain numpy (see :mod:`manifoldviz.models.dense_runtime`).
+    run with plain numpy (see :mod:`manifoldviz.models.dense_runtime`). With ``total_steps``
+    (the optimizer steps of the whole run) it is compiled with :func:`one_cycle_adam`;
+    without, with a constant Adam(2e-3).
     """
     keras = keras_module()
     layers = keras.layers
@@ -49,7 +75,8 @@ def dense_autoencoder(latent_dim: int = 16) -> tuple[Any, Any, Any]:
         ],
         name="decoder",
     )
-    return _joined(encoder, decoder, (784,))
+    optimizer = one_cycle_adam(total_steps) if total_steps else None
+    return _joined(encoder, decoder, (784,), optimizer=optimizer)
 
 
 def conv_autoencoder(latent_dim: int = 16) -> tuple[Any, Any, Any]:
@@ -83,12 +110,14 @@ def conv_autoencoder(latent_dim: int = 16) -> tuple[Any, Any, Any]:
     return _joined(encoder, decoder, (784,))
 
 
-def _joined(encoder: Any, decoder: Any, input_shape: tuple[int, ...]) -> tuple[Any, Any, Any]:
+def _joined(
+    encoder: Any, decoder: Any, input_shape: tuple[int, ...], *, optimizer: Any = None
+) -> tuple[Any, Any, Any]:
     keras = keras_module()
 
     inputs = keras.Input(input_shape)
     model = keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
-    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy")
+    model.compile(optimizer=optimizer or keras.optimizers.Adam(2e-3), loss="binary_crossentropy")
     return model, encoder, decoder
 
 
@@ -159,13 +188,17 @@ def variational_autoencoder(latent_dim: int = 2, *, hidden: int = 256) -> tuple[
     return model, encoder, decoder
 
 
-def autoencoder(architecture: str, latent_dim: int) -> tuple[Any, Any, Any]:
-    """Build the named autoencoder architecture (``"dense"``, ``"conv"`` or ``"vae"``)."""
-    builders = {
-        "dense": dense_autoencoder,
-        "conv": conv_autoencoder,
-        "vae": variational_autoencoder,
-    }
+def autoencoder(
+    architecture: str, latent_dim: int, *, total_steps: int | None = None
+) -> tuple[Any, Any, Any]:
+    """Build the named autoencoder architecture (``"dense"``, ``"conv"`` or ``"vae"``).
+
+    ``total_steps`` (the run's optimizer steps) gives the dense autoencoder its one-cycle
+    learning-rate schedule; the other architectures keep a constant Adam(2e-3).
+    """
+    if architecture == "dense":
+        return dense_autoencoder(latent_dim, total_steps=total_steps)
+    builders = {"conv": conv_autoencoder, "vae": variational_autoencoder}
     return builders[architecture](latent_dim)
 
 
