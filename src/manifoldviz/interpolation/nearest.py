@@ -84,17 +84,14 @@ class NearestIndex:
         The centre (D,) and an orthonormal basis (D, K) of principal directions, in the
         reference's own units.
     coordinates
-        (M, K + 1): each centred row's coordinates in the basis, then the length of the rest of
-        it (the part the basis misses).
-    norms
-        (M,) squared lengths of the centred rows.
+        (M, K + 2): each centred row's coordinates in the basis, the length of the rest of it
+        (the part the basis misses), and its squared length.
     """
 
     reference: npt.NDArray[np.generic]
     mean: FloatArray
     basis: FloatArray
     coordinates: FloatArray
-    norms: FloatArray
 
     @property
     def scale(self) -> np.float32:
@@ -126,13 +123,12 @@ class NearestIndex:
             _, vectors = np.linalg.eigh(covariance)
         basis = np.ascontiguousarray(vectors[:, ::-1][:, :k], np.float32)
         mean32 = mean.astype(np.float32)
-        coordinates = np.empty((len(rows), k + 1), np.float32)
-        norms = np.empty(len(rows), np.float32)
+        coordinates = np.empty((len(rows), k + 2), np.float32)
         for start in range(0, len(rows), block):
             centred = np.asarray(rows[start : start + block], np.float32) - mean32
-            coordinates[start : start + block] = _coordinates(centred, basis)
-            norms[start : start + block] = np.einsum("ij,ij->i", centred, centred)
-        return cls(reference, mean32, basis, coordinates, norms)
+            coordinates[start : start + block, :-1] = _coordinates(centred, basis)
+            coordinates[start : start + block, -1] = np.einsum("ij,ij->i", centred, centred)
+        return cls(reference, mean32, basis, coordinates)
 
     def distances(self, frames: FloatArray) -> FloatArray:
         """Euclidean distance from each of ``frames`` (N, ...) to its nearest reference row,
@@ -159,18 +155,22 @@ class NearestIndex:
         """Squared nearest distances of a block of queries already in reference units."""
         rows = self.reference.reshape(len(self.reference), -1)
         centred = x - self.mean
-        # |x - r|² >= |p(x) - p(r)|² + (|x - p(x)| - |r - p(r)|)², p the projection on the
-        # basis: |x̃|² + |r̃|² - 2 (p(x)·p(r) + residual lengths' product), one matrix product.
-        # In float32 its rounding is far inside SLACK of the squared distances compared with.
-        bound = _coordinates(centred, self.basis) @ self.coordinates.T
-        bound *= -2
-        bound += np.einsum("ij,ij->i", centred, centred)[:, None]
-        bound += self.norms[None, :]
+        # |x - r|² >= |p(x) - p(r)|² + (|x - p(x)| - |r - p(r)|)², p the projection on the basis,
+        # which is |x̃|² + |r̃|² - 2 (p(x)·p(r) + the residual lengths' product) for centred x̃, r̃.
+        # All but |x̃|² (the same for every row of a query) is one matrix product; |x̃|² moves to
+        # the threshold side of each comparison.
+        query = np.concatenate(
+            [-2 * _coordinates(centred, self.basis), np.ones((len(x), 1), np.float32)], axis=1
+        )
+        partial = query @ self.coordinates.T
+        own = np.einsum("ij,ij->i", centred, centred).astype(np.float64)
+        # float32 rounding of the product is within about 1e-5 of |x̃|² + |r̃|²: allow ten times.
+        slack = SLACK * (own + float(np.max(self.coordinates[:, -1], initial=0.0)))
         queries = np.arange(len(x))
         best = np.full(len(x), np.inf)
-        first = np.argmin(bound, axis=1)
+        first = np.argmin(partial, axis=1)
         _lower(best, x, rows, queries, first)
-        unread = bound <= (best * (1 + SLACK) + SLACK)[:, None]
+        unread = partial <= (best * (1 + SLACK) + slack - own)[:, None]
         unread[queries, first] = False
         unread_queries, unread_rows = np.nonzero(unread)
         _lower(best, x, rows, unread_queries, unread_rows)
@@ -202,7 +202,7 @@ def _lower(
         np.minimum.at(best, q, np.einsum("ij,ij->i", difference, difference))
 
 
-PARTS = ("mean", "basis", "coordinates", "norms")
+PARTS = ("mean", "basis", "coordinates")
 
 
 def save_index(index: NearestIndex, folder: Path, name: str) -> None:
