@@ -22,9 +22,10 @@ from manifoldviz.interpolation.measures import (
     ControlStudy,
     GaussianMixtureDensity,
     Judges,
-    calibrate,
+    calibration,
     check_measures,
     control_images,
+    rescaled,
 )
 from manifoldviz.interpolation.nearest import NearestIndex, load_index, save_index
 from manifoldviz.models.cached import TrainedAutoencoder, TrainedClassifier
@@ -134,8 +135,10 @@ def judges_for(
             n_pairs=N_CONTROL_PAIRS,
             seed=model_seed,
         )
-        judges = calibrate(uncalibrated(density, feature_index, pixel_index), groups["real"])
-        scores = {g: judges.score(groups[g], classes) for g in CONTROL_GROUPS}
+        judges = uncalibrated(density, feature_index, pixel_index)
+        raw = {g: judges.score(groups[g], classes) for g in CONTROL_GROUPS}
+        judges = replace(judges, scales=calibration(raw["real"]))
+        scores = {g: {**raw[g], **rescaled(raw[g], judges.scales)} for g in CONTROL_GROUPS}
         study = check_measures(scores, seed=model_seed)
         if progress:
             progress(f"evidence controls: kept {', '.join(study.kept) or 'no measure'}")

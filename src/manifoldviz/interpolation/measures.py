@@ -15,7 +15,7 @@ judges are built, and evaluated with numpy afterwards.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -238,16 +238,16 @@ class Judges:
         coverage = ink_coverage(x_flat)
         codes = np.asarray(self.encode(x_flat), np.float32)
         reconstruction = np.asarray(self.reconstruct(x_flat), np.float32)
-        s = self.scales
+        raw = {
+            "feature_distance": features,
+            "nearest_distance": pixels,
+            "ink_atypicality": coverage,
+        }
         return {
             "confidence": p.max(axis=1),
             "entropy": entropy(p),
             "endpoint_mass": mass.astype(np.float32),
-            "feature_distance": features / np.float32(s.get("feature_distance", 1.0)),
-            "nearest_distance": pixels / np.float32(s.get("nearest_distance", 1.0)),
-            "ink_atypicality": (
-                np.abs(coverage - s.get("ink_median", 0.0)) / s.get("ink_iqr", 1.0)
-            ).astype(np.float32),
+            **rescaled(raw, self.scales),
             "grey_share": grey_share(x_flat),
             "latent_nll": -self.density.log_density(codes),
             "reconstruction_error": np.mean((reconstruction - x_flat) ** 2, axis=1).astype(
@@ -257,32 +257,60 @@ class Judges:
         }
 
 
-def calibrate(judges: Judges, x_real: FloatArray) -> Judges:
-    """The same judges with their scales measured on real test digits ``x_real``.
+def rescaled(
+    scores: Mapping[str, FloatArray], scales: Mapping[str, float]
+) -> dict[str, FloatArray]:
+    """The calibrated measures from the uncalibrated ones (a judge without scales scores ink
+    atypicality as the raw ink coverage): distances in median real digits', ink coverage's
+    distance from real digits' median in their IQRs.
 
     Parameters
     ----------
-    judges
-        Judges whose scales are to be set.
-    x_real
-        Flattened real test digits (a few hundred are enough).
+    scores
+        ``feature_distance``, ``nearest_distance`` and ``ink_atypicality`` of judges without
+        scales (other keys are left out).
+    scales
+        As measured by :func:`calibration`.
 
     Returns
     -------
-    Judges
-        A copy whose distances read 1.0 for a median real digit and whose ink atypicality is
-        in IQRs of real digits' ink coverage.
+    dict
+        The three measures, calibrated.
     """
-    features = judges.feature_index.distances(np.asarray(judges.features(x_real)))
-    pixels = judges.pixel_index.distances(x_real)
-    q25, q50, q75 = np.percentile(ink_coverage(x_real), [25, 50, 75])
-    scales = {
-        "feature_distance": float(np.median(features)) or 1.0,
-        "nearest_distance": float(np.median(pixels)) or 1.0,
+    return {
+        "feature_distance": scores["feature_distance"]
+        / np.float32(scales.get("feature_distance", 1.0)),
+        "nearest_distance": scores["nearest_distance"]
+        / np.float32(scales.get("nearest_distance", 1.0)),
+        "ink_atypicality": (
+            np.abs(scores["ink_atypicality"] - scales.get("ink_median", 0.0))
+            / scales.get("ink_iqr", 1.0)
+        ).astype(np.float32),
+    }
+
+
+def calibration(real_scores: Mapping[str, FloatArray]) -> dict[str, float]:
+    """Scales measured on real test digits' scores by judges without scales.
+
+    Parameters
+    ----------
+    real_scores
+        :meth:`Judges.score` of real test digits (a few hundred are enough) by judges whose
+        ``scales`` are empty.
+
+    Returns
+    -------
+    dict
+        Median nearest-neighbour distances in features and pixels (so 1.0 reads "as far as a
+        typical real digit"), and the median and IQR of real digits' ink coverage.
+    """
+    q25, q50, q75 = np.percentile(real_scores["ink_atypicality"], [25, 50, 75])
+    return {
+        "feature_distance": float(np.median(real_scores["feature_distance"])) or 1.0,
+        "nearest_distance": float(np.median(real_scores["nearest_distance"])) or 1.0,
         "ink_median": float(q50),
         "ink_iqr": float(q75 - q25) or 1.0,
     }
-    return replace(judges, scales=scales)
 
 
 def blur(x_flat: FloatArray, *, sigma: float = 1.0) -> FloatArray:
