@@ -57,7 +57,7 @@ def test_saved_index_loads_memory_mapped_and_answers_the_same(tiny_mnist, tmp_pa
     assert isinstance(loaded.coordinates, np.memmap)
     frames = tiny_mnist.x_test[:5] / np.float32(255)
     np.testing.assert_array_equal(loaded.distances(frames), index.distances(frames))
-    with pytest.raises(ValueError, match="rows"):
+    with pytest.raises(ValueError, match="not 10 rows"):
         load_index(tiny_mnist.x_train[:10], tmp_path, "pixels")
 
 

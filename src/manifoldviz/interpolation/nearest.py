@@ -218,8 +218,10 @@ def load_index(reference: npt.NDArray[np.generic], folder: Path, name: str) -> N
         part: np.load(folder / f"{name}-{part}.npy", mmap_mode="r", allow_pickle=False)
         for part in PARTS
     }
-    if parts["coordinates"].shape[0] != len(reference):
+    rows, columns = parts["coordinates"].shape
+    if rows != len(reference) or columns != parts["basis"].shape[1] + 2:
         raise ValueError(
-            f"index {name} has {parts['coordinates'].shape[0]} rows, not {len(reference)}"
+            f"index {name} is {rows} x {columns}, not {len(reference)} rows of "
+            f"{parts['basis'].shape[1] + 2} columns"
         )
     return NearestIndex(reference, **parts)
