@@ -91,21 +91,15 @@ def worktree(commit: str, workdir: Path) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join([str(tree / "src"), str(tree / "cli")])}
 
 
-def measure(
-    name: str, extra_env: dict[str, str], args: argparse.Namespace, data: str, workdir: Path
-) -> dict[str, object]:
-    """Cold (unless skipped) and warm times of one tree, and what its cold run trained to."""
-    cache = workdir / f"cache-{name}"
-    env = dict(os.environ, MANIFOLDVIZ_CACHE=str(cache), TF_CPP_MIN_LOG_LEVEL="3", **extra_env)
+def interpolate_command(name: str, args: argparse.Namespace, data: str, workdir: Path) -> list[str]:
     command = [sys.executable, "-c", "from manifoldviz_cli.main import cli; cli()"]
     command += ["interpolate", "3", "8", "--data", data, "--out", str(workdir / f"{name}.gif")]
-    command += ["--quiet", "--model", args.model]
-    cold = timed(command, env)
-    warm = [timed(command, env) for _ in range(args.repeats)]
-    quality = subprocess.run(
-        [sys.executable, "-c", QUALITY, str(cache)], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    return {"cold": cold, "warm": statistics.median(warm), "quality": quality}
+    return [*command, "--quiet", "--model", args.model]
+
+
+def tree_env(name: str, extra_env: dict[str, str], workdir: Path) -> dict[str, str]:
+    cache = workdir / f"cache-{name}"
+    return dict(os.environ, MANIFOLDVIZ_CACHE=str(cache), TF_CPP_MIN_LOG_LEVEL="3", **extra_env)
 
 
 def main() -> None:
@@ -126,30 +120,41 @@ def main() -> None:
         }
         if args.reference:
             trees[args.reference] = worktree(args.reference, workdir)
-        results = {
-            name: measure(name.replace(" ", "-"), extra, args, data, workdir)
-            for name, extra in trees.items()
-        }
-        tf_import = statistics.median(
-            timed([sys.executable, "-c", "import tensorflow"], env) for _ in range(args.repeats)
-        )
-        floor = statistics.median(
-            timed([sys.executable, "-c", FLOOR, str(workdir / "floor.gif")], env)
-            for _ in range(args.repeats)
-        )
+        names = {name: name.replace(" ", "-") for name in trees}
+        envs = {name: tree_env(names[name], extra, workdir) for name, extra in trees.items()}
+        commands = {name: interpolate_command(names[name], args, data, workdir) for name in trees}
         chapter = timed([sys.executable, "-c", CHAPTER_MLP.format(path=data)], env)
+        cold = {name: timed(commands[name], envs[name]) for name in trees}
+        # Warm runs, the floor and `import tensorflow` take turns, round after round, so a
+        # machine whose speed drifts (shared hosts do) weighs on all of them alike.
+        warm: dict[str, list[float]] = {name: [] for name in [*trees, "floor", "tensorflow"]}
+        floor_command = [sys.executable, "-c", FLOOR, str(workdir / "floor.gif")]
+        for _ in range(args.repeats):
+            for name in trees:
+                warm[name].append(timed(commands[name], envs[name]))
+            warm["floor"].append(timed(floor_command, env))
+            warm["tensorflow"].append(timed([sys.executable, "-c", "import tensorflow"], env))
+        median = {name: statistics.median(times) for name, times in warm.items()}
+        floor, tf_import = median["floor"], median["tensorflow"]
         print(f"cpu cores: {os.cpu_count()}; model: {args.model}; repeats: {args.repeats}")
         print(f"reference `import tensorflow`:              {tf_import:.2f} s")
         print(f"floor: python, numpy, Pillow, numpy decoder, GIF: {floor:.2f} s")
         print(f"reference chapter MLP listing (5 epochs):   {chapter:.1f} s")
-        for name, result in results.items():
-            warm, cold = float(result["warm"]), float(result["cold"])  # type: ignore[arg-type]
+        for name in trees:
+            quality = subprocess.run(
+                [sys.executable, "-c", QUALITY, envs[name]["MANIFOLDVIZ_CACHE"]],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
             print(
-                f"[{name}] warm, median: {warm:.2f} s  (x{warm / floor:.2f} the floor, "
-                f"x{warm / tf_import:.2f} import tensorflow)"
+                f"[{name}] warm, median: {median[name]:.2f} s  (x{median[name] / floor:.2f} the "
+                f"floor, x{median[name] / tf_import:.2f} import tensorflow)"
             )
-            print(f"[{name}] cold: {cold:.1f} s  (x{cold / chapter:.2f} the chapter MLP)")
-            print(f"[{name}] trained to: {result['quality']}")
+            print(
+                f"[{name}] cold: {cold[name]:.1f} s  (x{cold[name] / chapter:.2f} the chapter MLP)"
+            )
+            print(f"[{name}] trained to: {quality}")
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)
