@@ -11,7 +11,7 @@ source with these packages), warm and cold, in the same run, with the test accur
 reconstruction loss each cold run reached.
 
 Usage:  python benchmarks/bench_interpolate.py --data ../shared/data/mnist.npz [--repeats 5]
-        [--reference 813a2f7] [--model conv]
+        [--cold-repeats 3] [--reference 813a2f7] [--model conv]
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ def tree_env(name: str, extra_env: dict[str, str], workdir: Path) -> dict[str, s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="full MNIST .npz")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=5, help="rounds of warm runs")
+    parser.add_argument("--cold-repeats", type=int, default=1, help="rounds of cold runs")
     parser.add_argument("--reference", default=None, help="a commit to time beside this tree")
     parser.add_argument("--model", default="dense", help="dense or conv")
     args = parser.parse_args()
@@ -123,8 +124,16 @@ def main() -> None:
         names = {name: name.replace(" ", "-") for name in trees}
         envs = {name: tree_env(names[name], extra, workdir) for name, extra in trees.items()}
         commands = {name: interpolate_command(names[name], args, data, workdir) for name in trees}
-        chapter = timed([sys.executable, "-c", CHAPTER_MLP.format(path=data)], env)
-        cold = {name: timed(commands[name], envs[name]) for name in trees}
+        # Cold runs take turns with the chapter's listing too, each into an emptied cache.
+        colds: dict[str, list[float]] = {name: [] for name in [*trees, "chapter"]}
+        for _ in range(args.cold_repeats):
+            for name in trees:
+                shutil.rmtree(envs[name]["MANIFOLDVIZ_CACHE"], ignore_errors=True)
+                colds[name].append(timed(commands[name], envs[name]))
+            chapter_command = [sys.executable, "-c", CHAPTER_MLP.format(path=data)]
+            colds["chapter"].append(timed(chapter_command, env))
+        cold = {name: statistics.median(times) for name, times in colds.items()}
+        chapter = cold["chapter"]
         # Warm runs, the floor and `import tensorflow` take turns, round after round, so a
         # machine whose speed drifts (shared hosts do) weighs on all of them alike.
         warm: dict[str, list[float]] = {name: [] for name in [*trees, "floor", "tensorflow"]}
@@ -136,7 +145,12 @@ def main() -> None:
             warm["tensorflow"].append(timed([sys.executable, "-c", "import tensorflow"], env))
         median = {name: statistics.median(times) for name, times in warm.items()}
         floor, tf_import = median["floor"], median["tensorflow"]
-        print(f"cpu cores: {os.cpu_count()}; model: {args.model}; repeats: {args.repeats}")
+        print(
+            f"cpu cores: {os.cpu_count()}; model: {args.model}; warm rounds: {args.repeats}; "
+            f"cold rounds: {args.cold_repeats} (medians; each cold: "
+            + ", ".join(f"{n} {' '.join(f'{t:.1f}' for t in ts)}" for n, ts in colds.items())
+            + ")"
+        )
         print(f"reference `import tensorflow`:              {tf_import:.2f} s")
         print(f"floor: python, numpy, Pillow, numpy decoder, GIF: {floor:.2f} s")
         print(f"reference chapter MLP listing (5 epochs):   {chapter:.1f} s")
