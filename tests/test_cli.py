@@ -53,24 +53,26 @@ def test_version() -> None:
     assert result.exit_code == 0 and result.output.startswith("manifoldviz, version ")
 
 
-def test_help_does_not_import_tensorflow() -> None:
+def _modules_after_help(args: list[str]) -> list[str]:
+    """The modules a fresh interpreter has loaded after ``manifoldviz ARGS --help``."""
     code = (
         "import sys; from manifoldviz_cli.main import cli\n"
-        "try:\n    cli.main(['interpolate', '--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('tensorflow', 'keras', 'umap', 'matplotlib') if m in sys.modules]\n"
-        "assert not heavy, heavy"
+        f"try:\n    cli.main({[*args, '--help']!r})\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules))"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    run = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return run.stdout.splitlines()
+
+
+def test_help_does_not_import_tensorflow() -> None:
+    loaded = _modules_after_help(["interpolate"])
+    heavy = [m for m in ("tensorflow", "keras", "umap", "matplotlib") if m in loaded]
+    assert not heavy, heavy
 
 
 def test_a_command_imports_only_its_own_module() -> None:
-    code = (
-        "import sys; from manifoldviz_cli.main import cli\n"
-        "try:\n    cli.main(['data', '--help'])\nexcept SystemExit:\n    pass\n"
-        "loaded = sorted(m for m in sys.modules if m.endswith('_cmd'))\n"
-        "assert loaded == ['manifoldviz_cli.data_cmd'], loaded"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    loaded = sorted(m for m in _modules_after_help(["data"]) if m.endswith("_cmd"))
+    assert loaded == ["manifoldviz_cli.data_cmd"]
 
 
 def test_python_dash_m() -> None:
