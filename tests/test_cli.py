@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -73,6 +74,13 @@ def test_help_does_not_import_tensorflow() -> None:
 def test_a_command_imports_only_its_own_module() -> None:
     loaded = sorted(m for m in _modules_after_help(["data"]) if m.endswith("_cmd"))
     assert loaded == ["manifoldviz_cli.data_cmd"]
+
+
+def test_a_mistyped_command_gets_a_suggestion() -> None:
+    result = run("interpolat", "3", "8")
+    assert result.exit_code == 2 and "No such command 'interpolat'" in result.output
+    if hasattr(click.exceptions, "NoSuchCommand"):  # Click suggests commands from 8.4 on
+        assert "interpolate" in result.output.split("No such command", 1)[1]
 
 
 def test_python_dash_m() -> None:
