@@ -45,7 +45,7 @@ def test_zero_channels_train_exactly_as_the_pixels_alone(tiny_mnist) -> None:
     trained = {}
     for full_width in (True, False):
         model = noise_channels.initial_model("zeros", 3, 784, full_width=full_width)
-        x = noise_channels.input_blocks(tiny_mnist, "zeros", 3, 784, zeros_too=full_width)
+        x = noise_channels.input_blocks(tiny_mnist, "zeros", 3, 784, full_width=full_width)
         history = fit_classifier(
             model, x, tiny_mnist.y_train, seed=3, n_epochs=2, batch_size=64, validation_split=0.2
         )

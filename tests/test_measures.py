@@ -38,6 +38,18 @@ def test_auroc_equals_the_rank_statistic_with_ties(seed: int) -> None:
     assert auroc(control, real) == pytest.approx(_auroc_by_ranks(control, real), abs=1e-12)
 
 
+def test_a_nan_score_has_no_auroc_and_only_its_resamples_lose_theirs(seed: int) -> None:
+    generator = np.random.default_rng(seed)
+    control, real = generator.random(60), generator.random(60)
+    control[7] = np.nan
+    assert np.isnan(auroc(control, real))
+    plain = bootstrap_interval(
+        lambda rows: _auroc_by_ranks(control[rows], real[rows]), 60, seed=seed, n_resamples=50
+    )
+    fast = paired_auroc_interval(control, real, seed=seed, n_resamples=50)
+    assert fast == pytest.approx(plain, abs=1e-12)
+
+
 def test_paired_auroc_interval_has_the_plain_bootstraps_draws(seed: int) -> None:
     generator = np.random.default_rng(seed)
     control, real = generator.integers(0, 30, 200) * 1.0, generator.integers(0, 25, 200) * 1.0

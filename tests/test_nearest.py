@@ -38,13 +38,13 @@ def test_index_over_float_features_reads_few_rows(seed: int, monkeypatch) -> Non
     reference = reference.astype(np.float16)
     frames = (centres[:4] + generator.normal(0, 1, (4, 64))).astype(np.float32)
     read: list[int] = []
-    real = nearest._lower
+    real = nearest._lower_to_exact
 
     def counting(best, x, rows, queries, candidates):
         read.append(len(candidates))
         return real(best, x, rows, queries, candidates)
 
-    monkeypatch.setattr(nearest, "_lower", counting)
+    monkeypatch.setattr(nearest, "_lower_to_exact", counting)
     index = NearestIndex.build(reference, directions=16, seed=seed)
     np.testing.assert_allclose(index.distances(frames), _exact(frames, reference), rtol=1e-5)
     assert sum(read) < len(reference) * len(frames) / 4  # the bounds spared most of the rows
@@ -57,8 +57,21 @@ def test_saved_index_loads_memory_mapped_and_answers_the_same(tiny_mnist, tmp_pa
     assert isinstance(loaded.coordinates, np.memmap)
     frames = tiny_mnist.x_test[:5] / np.float32(255)
     np.testing.assert_array_equal(loaded.distances(frames), index.distances(frames))
-    with pytest.raises(ValueError, match="not 10 rows"):
+    with pytest.raises(ValueError, match="not 10 of width 784"):
         load_index(tiny_mnist.x_train[:10], tmp_path, "pixels")
+    as_floats = tiny_mnist.x_train.reshape(300, 784).astype(np.float32) / 255
+    with pytest.raises(ValueError, match="scale 1"):
+        load_index(as_floats, tmp_path, "pixels")
+
+
+def test_one_reference_row_and_none() -> None:
+    row = np.arange(784, dtype=np.float32).reshape(1, 784) / 784
+    frames = np.stack([row[0], 1 - row[0]])
+    np.testing.assert_allclose(
+        NearestIndex.build(row).distances(frames), _exact(frames, row), rtol=1e-5
+    )
+    with pytest.raises(ValueError, match="at least one"):
+        NearestIndex.build(np.zeros((0, 784), np.float32))
 
 
 def test_no_frames_no_distances(tiny_mnist) -> None:

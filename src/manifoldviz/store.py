@@ -9,8 +9,10 @@ manifest is reported and rebuilt, never loaded.
 
 Hashing every file on every load would cost a warm run tens of milliseconds, so once an entry has
 been hashed whole, a stamp beside its files records each file's size, inode and modification and
-change times; later loads hash again only when one of these differs (any write to a file changes
-them, and so does restoring a modification time by hand, through the change time).
+change times; later loads hash again only when one of these differs. Any write to a file changes
+them (restoring a modification time by hand changes the change time), so what the stamp lets
+through unhashed is damage that no write made: bit rot on the disk, or a file system that keeps
+no change times (FAT, exFAT).
 """
 
 from __future__ import annotations
@@ -287,7 +289,8 @@ class Store:
 
 
 def verify_entry(path: Path) -> Entry:
-    """Read an entry's manifest and check every file's size and hash against it.
+    """Read an entry's manifest and check every file's size and hash against it (the hashes
+    only when the files' metadata differ from the stamp of the last whole check).
 
     Parameters
     ----------
@@ -365,12 +368,17 @@ def _write_stamp(folder: Path, seen: dict[str, list[int]]) -> None:
     settled = time.time_ns() - int(STAMP_SETTLE_S * 1e9)
     if any(max(mtime, ctime) > settled for _, _, mtime, ctime in seen.values()):
         return
-    temporary = folder / f"{STAMP}.{os.getpid()}.tmp"
-    with contextlib.suppress(OSError):
-        temporary.write_text(json.dumps(seen), encoding="utf-8")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f"{STAMP}.", suffix=".tmp")
+    except OSError:
+        return  # a read-only cache: every load hashes
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stamp:
+            json.dump(seen, stamp)
         os.replace(temporary, folder / STAMP)
-    with contextlib.suppress(OSError):
-        temporary.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _describe_files(folder: Path) -> dict[str, dict[str, Any]]:

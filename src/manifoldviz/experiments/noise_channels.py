@@ -5,12 +5,13 @@ MLP; rmsprop; batch 128; ``validation_split=0.2`` (Keras holds out the *last* 20
 before shuffling); 10 epochs. The noise costs validation accuracy: the model spends capacity
 on spurious correlations. Each condition's data is built only while it trains, in float32.
 
-The zeros condition trains the same model on half the arithmetic, exactly: an input that is
-always zero adds nothing to the forward pass and its weights get a zero gradient, which RMSprop
-turns into a zero step, so they stay at their initial values for good. The 1,568-input model is
-therefore the 784-input model that starts from its initial weights on the pixels (its initial
-weights are drawn at the full width, as the chapter's are); only those 784 columns are trained.
-The equality is tested against the full-width computation.
+The zeros condition trains the same model on half the arithmetic: an input that is always zero
+adds nothing to the forward pass and its weights get a zero gradient, which RMSprop (no
+momentum, no weight decay) turns into a zero step, so they stay at their initial values for
+good. The 1,568-input model is therefore the 784-input model that starts from its initial
+weights on the pixels (drawn at the full width, as the chapter's are); only those 784 columns
+are trained. In exact arithmetic the two are the same; in float32 they agree up to rounding (a
+sum of 784 products is grouped differently from one of 1,568). Tested against the full width.
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ class NoiseChannelsConfig(Settings):
 
 
 def input_blocks(
-    data: MnistData, condition: str, seed: int, n_channels: int, *, zeros_too: bool = False
+    data: MnistData, condition: str, seed: int, n_channels: int, *, full_width: bool = False
 ) -> list[Any]:
     """The training inputs for one condition as column blocks: pixels, then noise (or nothing
-    for zeros, see the module's note; ``zeros_too`` builds the all-zero block anyway).
+    for zeros, see the module's note; ``full_width`` builds the all-zero block anyway).
 
     Each block goes to TensorFlow as soon as it is made and the trainer joins the blocks batch by
     batch, so the full 1,568-column matrix is never held in memory (the chapter holds both
@@ -54,7 +55,7 @@ def input_blocks(
     pixels = as_tensor(data.x_train.reshape(len(data.x_train), -1))  # uint8, scaled per batch
     if condition == "noise":
         extra = as_tensor(noise_channels(len(data.x_train), seed=seed, n_channels=n_channels))
-    elif zeros_too:  # zeros are zeros in any type: uint8 takes a quarter of the memory
+    elif full_width:  # zeros are zeros in any type: uint8 takes a quarter of the memory
         extra = as_tensor(np.zeros((len(data.x_train), n_channels), dtype=np.uint8))
     else:
         return [pixels]

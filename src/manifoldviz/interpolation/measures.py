@@ -411,7 +411,12 @@ def _weighted_auroc(
     real_weights: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
     """AUROC of each row of weights (R, n): every control and real value counted as often as
-    its weight says, so R bootstrap resamples cost one sort and R cumulative sums."""
+    its weight says, so R bootstrap resamples cost one sort and R cumulative sums. A row that
+    counts a NaN score has no AUROC (NaN), as a rank statistic over a NaN has none."""
+    undefined = (control_weights[:, np.isnan(control)] > 0).any(axis=1) | (
+        real_weights[:, np.isnan(real)] > 0
+    ).any(axis=1)
+    control, real = np.nan_to_num(control), np.nan_to_num(real)  # weighed 0 where not NaN-free
     order = np.argsort(real, kind="stable")
     sorted_real = real[order]
     below_at = np.searchsorted(sorted_real, control, side="left")
@@ -421,7 +426,8 @@ def _weighted_auroc(
     below = cumulative[:, below_at]
     ties = cumulative[:, through_at] - below
     u = (control_weights * (below + 0.5 * ties)).sum(axis=1)
-    return u / (control_weights.sum(axis=1) * real_weights.sum(axis=1))
+    result = u / (control_weights.sum(axis=1) * real_weights.sum(axis=1))
+    return np.where(undefined, np.nan, result)
 
 
 def bootstrap_interval(

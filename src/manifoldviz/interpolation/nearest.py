@@ -29,8 +29,11 @@ DIRECTIONS = 128
 FIT_ROWS = 5000
 #: Queries bounded together (their bounds against every row are held at once).
 QUERY_BLOCK = 256
-#: Relative slack on the pruning bound, for rounding in float32 coordinates.
-SLACK = 1e-4
+#: Allowance for float32 rounding in the bound, relative to the squared lengths it is made of.
+#: A coordinate is a sum of up to 784 products (rounding within 784 × 6e-8 ≈ 5e-5 of the sum of
+#: their sizes); the bound built from them errs by a small multiple of that, so 1e-3 keeps it a
+#: lower bound. A larger allowance only reads a few more rows.
+SLACK = 1e-3
 
 
 def nearest_distances(
@@ -111,6 +114,8 @@ class NearestIndex:
         coordinates and residual length of every row, a block at a time."""
         from threadpoolctl import threadpool_limits
 
+        if not len(reference):
+            raise ValueError("an index needs at least one reference row")
         rows = reference.reshape(len(reference), -1)
         sample = rows[np.sort(rng(seed, "nearest-index").permutation(len(rows))[:FIT_ROWS])]
         sample = np.asarray(sample, np.float64)
@@ -119,7 +124,7 @@ class NearestIndex:
         # One BLAS thread: on a busy machine OpenBLAS's threads wait on each other for seconds
         # over a decomposition this size, which takes a fraction of a second on one core.
         with threadpool_limits(1, user_api="blas"):
-            covariance = np.cov(sample - mean, rowvar=False).reshape(len(mean), -1)
+            covariance = np.cov(sample - mean, rowvar=False, bias=True).reshape(len(mean), -1)
             _, vectors = np.linalg.eigh(covariance)
         basis = np.ascontiguousarray(vectors[:, ::-1][:, :k], np.float32)
         mean32 = mean.astype(np.float32)
@@ -142,7 +147,9 @@ class NearestIndex:
         Returns
         -------
         ndarray
-            (N,) float32 distances, equal to a brute-force search's.
+            (N,) float32 distances: a brute-force search's, up to float32 rounding (the rows
+            read are compared by direct differences, which round less than the brute-force
+            expansion |f|² - 2 f·r + |r|²).
         """
         x = np.asarray(frames, np.float32).reshape(len(frames), len(self.mean)) * self.scale
         best = np.concatenate(
@@ -164,16 +171,16 @@ class NearestIndex:
         )
         partial = query @ self.coordinates.T
         own = np.einsum("ij,ij->i", centred, centred).astype(np.float64)
-        # float32 rounding of the product is within about 1e-5 of |x̃|² + |r̃|²: allow ten times.
-        slack = SLACK * (own + float(np.max(self.coordinates[:, -1], initial=0.0)))
+        slack = SLACK * (own + float(np.max(self.coordinates[:, -1])))
         queries = np.arange(len(x))
         best = np.full(len(x), np.inf)
         first = np.argmin(partial, axis=1)
-        _lower(best, x, rows, queries, first)
-        unread = partial <= (best * (1 + SLACK) + slack - own)[:, None]
-        unread[queries, first] = False
-        unread_queries, unread_rows = np.nonzero(unread)
-        _lower(best, x, rows, unread_queries, unread_rows)
+        _lower_to_exact(best, x, rows, queries, first)
+        threshold = (best + slack - own).astype(np.float32)
+        to_read = partial <= threshold[:, None]
+        to_read[queries, first] = False
+        read_queries, read_rows = np.nonzero(to_read)
+        _lower_to_exact(best, x, rows, read_queries, read_rows)
         return best
 
 
@@ -184,7 +191,7 @@ def _coordinates(centred: FloatArray, basis: FloatArray) -> FloatArray:
     return np.concatenate([inside, missed[:, None]], axis=1)
 
 
-def _lower(
+def _lower_to_exact(
     best: npt.NDArray[np.float64],
     x: FloatArray,
     rows: npt.NDArray[np.generic],
@@ -206,22 +213,34 @@ PARTS = ("mean", "basis", "coordinates")
 
 
 def save_index(index: NearestIndex, folder: Path, name: str) -> None:
-    """Write the index's own arrays (not the reference) as ``<name>-<part>.npy`` in ``folder``."""
+    """Write the index's own arrays (not the reference) as ``<name>-<part>.npy`` in ``folder``,
+    with the reference's scale, so it is never loaded over rows of another kind."""
     for part in PARTS:
         np.save(folder / f"{name}-{part}.npy", getattr(index, part), allow_pickle=False)
+    np.save(folder / f"{name}-scale.npy", np.array([index.scale]), allow_pickle=False)
 
 
 def load_index(reference: npt.NDArray[np.generic], folder: Path, name: str) -> NearestIndex:
-    """The index saved by :func:`save_index`, over ``reference``; its largest arrays are
-    memory-mapped, so a query reads only what it needs of them."""
+    """The index saved by :func:`save_index`, over ``reference``, its arrays memory-mapped.
+
+    Raises
+    ------
+    ValueError
+        When ``reference`` is not what the index was built over: another number of rows, another
+        width, or another kind (uint8 images against float rows).
+    """
     parts = {
         part: np.load(folder / f"{name}-{part}.npy", mmap_mode="r", allow_pickle=False)
         for part in PARTS
     }
-    rows, columns = parts["coordinates"].shape
-    if rows != len(reference) or columns != parts["basis"].shape[1] + 2:
+    index = NearestIndex(reference, **parts)
+    scale = float(np.load(folder / f"{name}-scale.npy", allow_pickle=False)[0])
+    shape = (len(reference), int(np.prod(reference.shape[1:], dtype=np.int64)))
+    expected = (len(parts["coordinates"]), len(parts["mean"]))
+    whole = parts["coordinates"].shape[1] == parts["basis"].shape[1] + 2
+    if shape != expected or scale != index.scale or not whole:
         raise ValueError(
-            f"index {name} is {rows} x {columns}, not {len(reference)} rows of "
-            f"{parts['basis'].shape[1] + 2} columns"
+            f"index {name} was built over {expected[0]} rows of width {expected[1]} at scale "
+            f"{scale:g}, not {shape[0]} of width {shape[1]} at scale {index.scale:g}"
         )
-    return NearestIndex(reference, **parts)
+    return index
