@@ -185,9 +185,12 @@ class NearestIndex:
 
 
 def _coordinates(centred: FloatArray, basis: FloatArray) -> FloatArray:
-    """Coordinates of centred rows in the basis, then the length of what the basis misses."""
+    """Coordinates of centred rows in the basis, then the length of what the basis misses
+    (Pythagoras, in float64: |missed|² = |row|² - |inside|², no reconstruction of the rows)."""
     inside = centred @ basis
-    missed = np.linalg.norm(centred - inside @ basis.T, axis=1)
+    whole = np.einsum("ij,ij->i", centred, centred, dtype=np.float64)
+    kept = np.einsum("ij,ij->i", inside, inside, dtype=np.float64)
+    missed = np.sqrt(np.maximum(whole - kept, 0)).astype(np.float32)
     return np.concatenate([inside, missed[:, None]], axis=1)
 
 
