@@ -131,8 +131,10 @@ class NearestIndex:
         coordinates = np.empty((len(rows), k + 2), np.float32)
         for start in range(0, len(rows), block):
             centred = np.asarray(rows[start : start + block], np.float32) - mean32
-            coordinates[start : start + block, :-1] = _coordinates(centred, basis)
-            coordinates[start : start + block, -1] = np.einsum("ij,ij->i", centred, centred)
+            inside, missed, whole = _coordinates(centred, basis)
+            coordinates[start : start + block, :-2] = inside
+            coordinates[start : start + block, -2] = missed
+            coordinates[start : start + block, -1] = whole
         return cls(reference, mean32, basis, coordinates)
 
     def distances(self, frames: FloatArray) -> FloatArray:
@@ -166,11 +168,11 @@ class NearestIndex:
         # which is |x̃|² + |r̃|² - 2 (p(x)·p(r) + the residual lengths' product) for centred x̃, r̃.
         # All but |x̃|² (the same for every row of a query) is one matrix product; |x̃|² moves to
         # the threshold side of each comparison.
+        inside, missed, own = _coordinates(centred, self.basis)
         query = np.concatenate(
-            [-2 * _coordinates(centred, self.basis), np.ones((len(x), 1), np.float32)], axis=1
+            [-2 * inside, -2 * missed[:, None], np.ones((len(x), 1), np.float32)], axis=1
         )
         partial = query @ self.coordinates.T
-        own = np.einsum("ij,ij->i", centred, centred).astype(np.float64)
         slack = SLACK * (own + float(np.max(self.coordinates[:, -1])))
         queries = np.arange(len(x))
         best = np.full(len(x), np.inf)
@@ -184,14 +186,16 @@ class NearestIndex:
         return best
 
 
-def _coordinates(centred: FloatArray, basis: FloatArray) -> FloatArray:
-    """Coordinates of centred rows in the basis, then the length of what the basis misses
-    (Pythagoras, in float64: |missed|² = |row|² - |inside|², no reconstruction of the rows)."""
+def _coordinates(
+    centred: FloatArray, basis: FloatArray
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.float64]]:
+    """Coordinates of centred rows in the basis, the length of what the basis misses, and the
+    rows' squared lengths (Pythagoras, in float64: |missed|² = |row|² - |inside|²)."""
     inside = centred @ basis
     whole = np.einsum("ij,ij->i", centred, centred, dtype=np.float64)
     kept = np.einsum("ij,ij->i", inside, inside, dtype=np.float64)
     missed = np.sqrt(np.maximum(whole - kept, 0)).astype(np.float32)
-    return np.concatenate([inside, missed[:, None]], axis=1)
+    return inside, missed, whole
 
 
 def _lower_to_exact(
