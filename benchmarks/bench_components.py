@@ -1,0 +1,201 @@
+"""Time the pieces behind the faster interpolate and gallery, each against what it replaced.
+
+Every part times the new way and the old way in the same process, after one untimed run of
+each, taking turns round after round (a shared host's speed drifts), and checks that both give
+the same answer:
+
+- ``nearest``: the nearest-training-digit index against the brute-force scan, for one run's 24
+  frames and for 2,000 real test digits (the control study's scale).
+- ``bootstrap``: the paired AUROC bootstrap (400 resamples) in one pass against one rank
+  statistic per resample.
+- ``density``: the latent density's EM on one BLAS thread against OpenBLAS's default threads.
+- ``zeros``: the noise-channels zeros condition trained on the pixels alone against the
+  1,568-input model (3 epochs, full width first).
+- ``xla``: the cached MLP and dense autoencoder trained with and without XLA, compile included.
+
+Usage:  python benchmarks/bench_components.py --data ../shared/data/mnist.npz
+        [--parts nearest,bootstrap,density,zeros,xla] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def rounds(ways: dict[str, Callable[[], Any]], n: int) -> dict[str, tuple[float, Any]]:
+    """Median seconds of each way over ``n`` turns, and what it returned the last time. Each
+    way runs once untimed first: a process's first training pays TensorFlow's start-up."""
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    results: dict[str, Any] = {name: way() for name, way in ways.items()}
+    for _ in range(n):
+        for name, way in ways.items():
+            start = time.perf_counter()
+            results[name] = way()
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.median(times[name]), results[name]) for name in ways}
+
+
+def report(part: str, timed: dict[str, tuple[float, Any]], agreement: str) -> None:
+    (new, (t_new, _)), (old, (t_old, _)) = list(timed.items())[:2]
+    print(f"[{part}] {new}: {t_new * 1000:.1f} ms; {old}: {t_old * 1000:.1f} ms; ", end="")
+    print(f"ratio {t_new / t_old:.2f}; {agreement}", flush=True)
+
+
+def nearest(data: Any, n: int) -> None:
+    from manifoldviz.interpolation import paths
+    from manifoldviz.interpolation.nearest import NearestIndex, nearest_distances
+
+    index = NearestIndex.build(data.x_train)
+    x_test = data.x_test.reshape(len(data.x_test), -1).astype(np.float32) / 255
+    a = x_test[np.flatnonzero(data.y_test == 3)[0]]
+    b = x_test[np.flatnonzero(data.y_test == 8)[0]]
+    frames = np.concatenate([paths.linear_path(a, b, 12), x_test[:12]])
+    for label, queries in (("24 frames", frames), ("2,000 test digits", x_test[:2000])):
+        timed = rounds(
+            {
+                "index": lambda q=queries: index.distances(q),
+                "brute force": lambda q=queries: nearest_distances(q, data.x_train),
+            },
+            n,
+        )
+        gap = float(np.max(np.abs(timed["index"][1] - timed["brute force"][1])))
+        report(f"nearest, {label}", timed, f"largest difference {gap:.1e}")
+
+
+def bootstrap(n: int) -> None:
+    from scipy.stats import rankdata
+
+    from manifoldviz.interpolation.measures import bootstrap_interval, paired_auroc_interval
+
+    generator = np.random.default_rng(0)
+    control, real = generator.random(1000) + 0.3, generator.random(1000)
+
+    def by_ranks(rows: np.ndarray) -> float:
+        ranks = rankdata(np.concatenate([control[rows], real[rows]]))
+        return float((ranks[: len(rows)].sum() - len(rows) * (len(rows) + 1) / 2) / len(rows) ** 2)
+
+    timed = rounds(
+        {
+            "one pass": lambda: paired_auroc_interval(control, real, seed=0),
+            "rank statistic per resample": lambda: bootstrap_interval(by_ranks, 1000, seed=0),
+        },
+        n,
+    )
+    same = np.allclose(timed["one pass"][1], timed["rank statistic per resample"][1], atol=1e-12)
+    report("bootstrap, 1,000 pairs x 400 resamples", timed, f"same interval: {same}")
+
+
+def density(n: int) -> None:
+    from sklearn.mixture import GaussianMixture
+
+    from manifoldviz.interpolation.measures import GaussianMixtureDensity
+
+    generator = np.random.default_rng(0)
+    codes = generator.normal(size=(10_000, 16)) + 3 * (generator.random((10_000, 1)) > 0.5)
+
+    def default_threads() -> Any:
+        return GaussianMixture(10, covariance_type="full", reg_covar=1e-4, random_state=0).fit(
+            codes
+        )
+
+    timed = rounds(
+        {
+            "one BLAS thread": lambda: GaussianMixtureDensity.fit(codes, n_components=10, seed=0),
+            "default threads": default_threads,
+        },
+        n,
+    )
+    one, default = timed["one BLAS thread"][1], timed["default threads"][1]
+    gap = float(np.max(np.abs(one.means - default.means_)))
+    report("density, 10,000 codes x 10 components", timed, f"largest mean difference {gap:.1e}")
+
+
+def zeros(data: Any, n: int) -> None:
+    from manifoldviz.experiments import noise_channels as nc
+    from manifoldviz.training.loop import fit_classifier
+
+    def train(full_width: bool) -> list[float]:
+        model = nc.initial_model("zeros", 0, 784, full_width=full_width)
+        x = nc.input_blocks(data, "zeros", 0, 784, full_width=full_width)
+        history = fit_classifier(
+            model, x, data.y_train, seed=0, n_epochs=3, batch_size=128, validation_split=0.2
+        )
+        return [round(v, 4) for v in history["val_accuracy"]]
+
+    timed = rounds({"pixels alone": lambda: train(False), "full width": lambda: train(True)}, n)
+    agreement = f"val accuracy {timed['pixels alone'][1]} vs {timed['full width'][1]}"
+    report("zeros condition, 3 epochs", timed, agreement)
+
+
+def xla(data: Any, n: int) -> None:
+    from manifoldviz.models import architectures
+    from manifoldviz.seeding import seed_everything
+    from manifoldviz.training import loop
+
+    x, x_test = data.x_train.reshape(len(data.x_train), -1), data.x_test.reshape(10_000, -1)
+    with_convolutions = loop._has_convolutions
+
+    def train(kind: str, use_xla: bool) -> float:
+        # The loop compiles dense models with XLA; claiming convolutions turns it off.
+        loop._has_convolutions = with_convolutions if use_xla else (lambda model: True)
+        try:
+            seed_everything(0)
+            if kind == "mlp":
+                model = architectures.mlp_classifier()
+                history = loop.fit(
+                    model, x, data.y_train, task="classify", n_epochs=5, batch_size=128, seed=0,
+                    validation_data=(x_test, data.y_test),
+                )  # fmt: skip
+                return round(history["val_accuracy"][-1], 4)
+            steps = 5 * math.ceil(len(x) / 256)
+            model, _, _ = architectures.autoencoder("dense", 16, total_steps=steps)
+            history = loop.fit(
+                model, x, task="reconstruct", n_epochs=5, batch_size=256, seed=0,
+                validation_data=(x_test, None),
+            )  # fmt: skip
+            return round(history["val_loss"][-1], 4)
+        finally:
+            loop._has_convolutions = with_convolutions
+
+    for kind, what in (("mlp", "test accuracy"), ("autoencoder", "test loss")):
+        timed = rounds(
+            {"XLA": lambda k=kind: train(k, True), "no XLA": lambda k=kind: train(k, False)}, n
+        )
+        report(f"{kind}, 5 epochs", timed, f"{what} {timed['XLA'][1]} vs {timed['no XLA'][1]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="full MNIST .npz")
+    parser.add_argument("--parts", default="nearest,bootstrap,density,zeros,xla")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    from manifoldviz.data.sources import load_mnist
+
+    data = load_mnist(args.data)
+    print(f"cpu cores: {os.cpu_count()}; rounds: {args.rounds}")
+    parts = {
+        "nearest": lambda: nearest(data, max(args.rounds, 5)),
+        "bootstrap": lambda: bootstrap(args.rounds),
+        "density": lambda: density(args.rounds),
+        "zeros": lambda: zeros(data, args.rounds),
+        "xla": lambda: xla(data, args.rounds),
+    }
+    for name in args.parts.split(","):
+        if name not in parts:
+            parser.error(f"unknown part {name!r}; choose from {', '.join(parts)}")
+        parts[name]()
+
+
+if __name__ == "__main__":
+    main()
