@@ -86,7 +86,7 @@ class TrainedClassifier:
 BASE_EPOCHS = {"dense": 5, "conv": 9, "vae": 20}
 #: Fewest optimizer steps on small data. 2,000 steps are 9 epochs of full MNIST (235 steps each),
 #: so they also set the full-MNIST epochs; the dense autoencoder's one-cycle schedule needs
-#: 1,000 (5 epochs of full MNIST, 50 of the 5,000-digit sample).
+#: 1,000 (5 epochs of full MNIST; the embedded sample's 4,000 training digits reach the cap).
 MIN_STEPS = {"dense": 1000, "conv": 2000, "vae": 2000}
 
 #: How cached models are trained; part of every cache key, so a new recipe never reuses an entry
