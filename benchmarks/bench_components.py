@@ -221,6 +221,8 @@ def main() -> None:
     parser.add_argument("--parts", default="nearest,bootstrap,density,zeros,xla,recipe")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     from manifoldviz.data.sources import load_mnist
 
     data = load_mnist(args.data)

@@ -110,6 +110,8 @@ def main() -> None:
     parser.add_argument("--reference", default=None, help="a commit to time beside this tree")
     parser.add_argument("--model", default="dense", help="dense or conv")
     args = parser.parse_args()
+    if args.repeats < 1 or args.cold_repeats < 1:
+        parser.error("--repeats and --cold-repeats must be at least 1")
     data = str(Path(args.data).resolve())
     workdir = Path(tempfile.mkdtemp(prefix="mv-bench-"))
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
