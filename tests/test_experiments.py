@@ -150,3 +150,31 @@ def test_bad_settings(make, param) -> None:
     with pytest.raises(InvalidInputError) as info:
         make()
     assert info.value.param == param
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_sweep_frees_each_runs_cycles_and_leaves_the_collector_as_it_was(tiny_mnist) -> None:
+    import gc
+    import weakref
+
+    from manifoldviz.experiments.sweep import Run, Settings, sweep
+
+    made: list[weakref.ref] = []
+    seen: list[tuple[int, bool]] = []
+
+    def train_run(data, settings, condition, seed, progress=None) -> Run:
+        # Frozen while runs go; the previous run's garbage is gone before this one starts.
+        seen.append((gc.get_freeze_count(), all(ref() is None for ref in made)))
+        made.append(weakref.ref(_Cycle()))
+        return Run(condition, seed, {"loss": [0.0]})
+
+    sweep("cycles", Settings(n_seeds=3), ["a"], train_run, data=tiny_mnist)
+    assert [alive for _, alive in seen] == [True, True, True]
+    assert all(count > 0 for count, _ in seen)
+    assert gc.get_freeze_count() == 0

@@ -20,6 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Collection
 from pathlib import Path
 from typing import IO
 
@@ -352,18 +353,27 @@ def _brief(exc: BaseException) -> str:
 
 
 def write_npz(
-    path: str | os.PathLike[str], *, compress: bool = False, **arrays: np.ndarray
+    path: str | os.PathLike[str],
+    *,
+    compress: bool | Collection[str] = False,
+    **arrays: np.ndarray,
 ) -> None:
     """Write arrays as an ``.npz`` whose bytes depend only on the arrays.
 
     ``np.savez`` stamps each zip member with the current time, so the same arrays saved twice
     differ; here every member gets a fixed date, which makes outputs reproducible byte for byte.
+    ``compress`` deflates every member (True) or only the named ones, at zlib's fastest level:
+    float weights barely shrink (to about 0.92) at any level, while level 6 costs three times
+    level 1's time for a few percent more on the arrays that do shrink.
     """
-    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with zipfile.ZipFile(path, "w", compression=method) as archive:
+    deflated = set(arrays) if compress is True else set(compress or ())
+    with zipfile.ZipFile(path, "w", compresslevel=1) as archive:
         for key, value in arrays.items():
             info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = method
+            info.compress_type = zipfile.ZIP_DEFLATED if key in deflated else zipfile.ZIP_STORED
+            # An info object's level is not taken from the archive; ``_compresslevel`` is the
+            # name every supported Python accepts (3.13 adds ``compress_level`` beside it).
+            info._compresslevel = 1
             with archive.open(info, "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
 

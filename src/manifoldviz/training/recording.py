@@ -44,10 +44,11 @@ class Trajectory:
         base = Path(path).with_suffix("")
         npz = base.with_suffix(".npz")
         with atomic_path(npz) as tmp:
-            # float16 representations: half the size, far finer than any projection shows.
+            # float16 representations: half the size, far finer than any projection shows. They
+            # deflate to a third; float32 weights would only shrink to 0.92 for seconds of work.
             write_npz(
                 tmp,
-                compress=True,
+                compress={"representations", "labels"},
                 representations=self.representations.astype(np.float16),
                 weights=self.weights,
                 labels=self.labels,
