@@ -128,3 +128,33 @@ def test_unknown_task_is_an_input_error(tiny_mnist) -> None:
             batch_size=8,
             seed=0,
         )
+
+
+@pytest.mark.parametrize("optimizer", ["rmsprop", "adam"])
+def test_a_reused_model_trains_exactly_like_a_fresh_one(tiny_mnist, optimizer: str) -> None:
+    from manifoldviz.training import pool
+
+    x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
+
+    def build(seed: int):
+        model = chapter_mlp(784, seed)
+        if optimizer == "adam":  # slots of two kinds and a step count that scales updates
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        return model
+
+    def train(model) -> tuple[dict, list[np.ndarray]]:
+        history = fit_classifier(model, x, y, n_epochs=2, batch_size=64, seed=3)
+        return history, [np.array(w) for w in model.get_weights()]
+
+    pool.forget()
+    first = pool.reusing(build(0))
+    train(first)  # trained: its weights and optimizer state are far from any fresh model's
+    again = pool.reusing(build(1))
+    assert again is first  # the same architecture: the kept model, reset
+    reused_history, reused_weights = train(again)
+    fresh_history, fresh_weights = train(build(1))
+    assert reused_history == fresh_history
+    for reused, fresh in zip(reused_weights, fresh_weights, strict=True):
+        np.testing.assert_array_equal(reused, fresh)
+    assert pool.reusing(chapter_mlp(784, 0, hidden=64)) is not first  # another architecture
+    pool.forget()

@@ -24,6 +24,7 @@ from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
 from manifoldviz.training.loop import fit_classifier, predict_classes
+from manifoldviz.training.pool import reusing
 
 NAME = "baseline"
 TASKS = ("balanced", "imbalanced")
@@ -111,7 +112,7 @@ def train_run(
         dummy = DummyClassifier(strategy=strategy, random_state=seed).fit(x_train, y_train)
         for name, value in scores(y_test, dummy.predict(x_test), n_classes).items():
             final[f"{strategy}/{name}"] = value
-    model = chapter_mlp(784, seed, n_classes=n_classes)
+    model = reusing(chapter_mlp(784, seed, n_classes=n_classes))
     history = fit_classifier(
         model,
         x_train,

@@ -29,6 +29,7 @@ from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
 from manifoldviz.training.loop import as_tensor, fit_classifier
+from manifoldviz.training.pool import reusing
 
 NAME = "noise-channels"
 CONDITIONS = ("noise", "zeros")
@@ -84,7 +85,7 @@ def train_run(
 ) -> Run:
     """Train one model for ``condition`` and ``seed`` (module level: workers import it)."""
     x = input_blocks(data, condition, seed, settings.n_channels)
-    model = initial_model(condition, seed, settings.n_channels)
+    model = reusing(initial_model(condition, seed, settings.n_channels))
     history = fit_classifier(
         model,
         x,

@@ -21,6 +21,7 @@ from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
 from manifoldviz.training.loop import fit_classifier
+from manifoldviz.training.pool import reusing
 
 NAME = "overfitting"
 
@@ -74,12 +75,14 @@ def train_run(
     """Train one model for ``condition`` and ``seed`` (module level: workers import it)."""
     train = stratified_subset(data.y_train, settings.train_size, seed=seed)
     held = stratified_subset(data.y_test, settings.validation_size, seed=seed + 1)
-    model = chapter_mlp(
-        784,
-        seed,
-        hidden=settings.hidden,
-        layers=settings.n_layers,
-        learning_rate=settings.learning_rate,
+    model = reusing(
+        chapter_mlp(
+            784,
+            seed,
+            hidden=settings.hidden,
+            layers=settings.n_layers,
+            learning_rate=settings.learning_rate,
+        )
     )
     history = fit_classifier(
         model,

@@ -21,6 +21,7 @@ from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
 from manifoldviz.training.loop import accuracy, fit_classifier
+from manifoldviz.training.pool import reusing
 
 NAME = "shuffled-labels"
 
@@ -58,7 +59,7 @@ def train_run(
     x = flatten_scaled(data.x_train)
     fraction = float(condition.removeprefix("p="))
     y = shuffled_labels(data.y_train, fraction=fraction, seed=seed)
-    model = chapter_mlp(x.shape[1], seed)
+    model = reusing(chapter_mlp(x.shape[1], seed))
     history = fit_classifier(
         model,
         x,

@@ -26,6 +26,7 @@ from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
 from manifoldviz.seeding import rng
 from manifoldviz.training.loop import accuracy, fit_classifier
+from manifoldviz.training.pool import reusing
 
 NAME = "validation"
 PROTOCOLS = ("holdout", "kfold", "iterated")
@@ -138,7 +139,7 @@ def train_run(
     validation = np.flatnonzero(folds == fold)
     training = np.flatnonzero(folds != fold)
     x = flatten_scaled(data.x_train)
-    model = chapter_mlp(784, seed + repeat * 100 + iteration * 10 + fold)
+    model = reusing(chapter_mlp(784, seed + repeat * 100 + iteration * 10 + fold))
     history = fit_classifier(
         model,
         x[training],

@@ -3,7 +3,9 @@ histories as plain floats."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -124,10 +126,9 @@ def fit(
     """
     if task not in TASKS:
         raise InvalidInputError(f"unknown task {task!r}; choose from {', '.join(TASKS)}")
-    from manifoldviz.keras_import import keras_module
+    from manifoldviz.keras_import import tensorflow_module
 
-    keras = keras_module()
-    import tensorflow as tf
+    tf = tensorflow_module()
 
     from manifoldviz.seeding import rng
 
@@ -151,70 +152,13 @@ def fit(
     # only for dense models: XLA's CPU convolutions trained the conv autoencoder about 25 times
     # slower than TensorFlow's own kernels (20,000 images: 146 s against 5.8 s per epoch).
     use_xla = n_train * n_epochs >= 200_000 and not _has_convolutions(model)
-    optimizer = model.optimizer
-    optimizer.build(model.trainable_variables)
-    if classify:
-        loss_fn = keras.losses.SparseCategoricalCrossentropy()
-    else:
-        loss_fn = keras.losses.BinaryCrossentropy()
-
-    def rows(blocks: list[Any], indices: Any) -> Any:
-        """Gather rows from each column block and join them: one batch of inputs."""
-        return _joined([tf.gather(block, indices) for block in blocks])
-
-    def measure(inputs: Any, labels: Any, training: bool) -> tuple[Any, Any]:
-        outputs = model(inputs, training=training)
-        # Losses the model's layers add during this call (a VAE's KL term), for every task.
-        added = tf.add_n(model.losses) if model.losses else tf.constant(0.0)
-        if classify:
-            return loss_fn(labels, outputs) + added, _correct(outputs, labels)
-        return loss_fn(inputs, outputs) + added, tf.constant(0.0)
-
-    def step(blocks: list[Any], labels: Any, indices: Any) -> tuple[Any, Any]:
-        x_batch, y_batch = rows(blocks, indices), tf.gather(labels, indices)
-        with tf.GradientTape() as tape:
-            loss, correct = measure(x_batch, y_batch, True)
-        gradients = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply(gradients, model.trainable_variables)
-        size = tf.cast(tf.shape(indices)[0], tf.float32)
-        return loss * size, correct
-
-    # Data goes in as arguments, not captured: it is freed as soon as this call returns.
-    def train_segment(blocks: list[Any], labels: Any, order: Any) -> tuple[Any, Any]:
-        n_segment = order.shape[0]
-        full_batches, tail = divmod(n_segment, batch_size)
-
-        def body(i: Any, loss_sum: Any, correct: Any) -> tuple[Any, Any, Any]:
-            indices = tf.slice(order, [i * batch_size], [batch_size])
-            batch_loss, batch_correct = step(blocks, labels, indices)
-            return i + 1, loss_sum + batch_loss, correct + batch_correct
-
-        zero = tf.constant(0.0)
-        _, loss_sum, correct = tf.while_loop(
-            lambda i, *_: i < full_batches, body, (tf.constant(0), zero, zero)
-        )
-        if tail:
-            indices = tf.slice(order, [full_batches * batch_size], [tail])
-            batch_loss, batch_correct = step(blocks, labels, indices)
-            loss_sum, correct = loss_sum + batch_loss, correct + batch_correct
-        return loss_sum, correct
-
-    # Whole epochs run compiled (XLA when it pays); the first epoch's pieces between snapshot
-    # marks each have a length of their own, so they run traced but not XLA-compiled: one XLA
-    # compile per piece would cost more than the pieces themselves.
-    train_epoch = tf.function(train_segment, jit_compile=use_xla)
-    train_piece = tf.function(train_segment)
-
-    @tf.function  # not XLA: a forward pass gains little and each new shape would recompile
-    def evaluate_block(blocks: list[Any], labels: Any) -> tuple[Any, Any]:
-        size = tf.cast(tf.shape(labels)[0], tf.float32)
-        loss, correct = measure(_joined(blocks), labels, False)
-        return loss * size, correct
+    model.optimizer.build(model.trainable_variables)
+    steps = compiled_steps(model, classify=classify, batch_size=batch_size, use_xla=use_xla)
 
     def evaluate(blocks: list[Any], labels: Any) -> tuple[float, float]:
         n_eval, loss_sum, correct = int(labels.shape[0]), 0.0, 0.0
         for start in range(0, n_eval, 4096):
-            block_loss, block_correct = evaluate_block(
+            block_loss, block_correct = steps.evaluate_block(
                 [b[start : start + 4096] for b in blocks], labels[start : start + 4096]
             )
             loss_sum, correct = loss_sum + float(block_loss), correct + float(block_correct)
@@ -234,7 +178,7 @@ def fit(
         bounds = [m * batch_size for m in marks] if epoch == 0 else []
         loss_sum, correct = 0.0, 0.0
         for start, stop in zip([0, *bounds], [*bounds, n_train], strict=True):
-            train = train_epoch if not bounds else train_piece
+            train = steps.train_epoch if not bounds else steps.train_piece
             part_loss, part_correct = train(blocks, y_all, tf.constant(order[start:stop]))
             loss_sum, correct = loss_sum + float(part_loss), correct + float(part_correct)
             if stop < n_train and on_mark:
@@ -261,6 +205,106 @@ def fit(
         if on_epoch_end:
             on_epoch_end(epoch, logs)
     return history
+
+
+@dataclass(frozen=True)
+class CompiledSteps:
+    """One model's traced training and evaluation functions (see :func:`compiled_steps`)."""
+
+    train_epoch: Any
+    train_piece: Any
+    evaluate_block: Any
+
+
+#: Per model, its compiled steps by (optimizer, task, batch size, XLA): a model trained again,
+#: or a pooled one (:mod:`manifoldviz.training.pool`) trained for the next run of a sweep,
+#: reuses the traced and XLA-compiled functions instead of tracing them again (0.3 s a run
+#: traced, about 1 s more with XLA). Weak keys: a model's steps go with it.
+_STEPS: weakref.WeakKeyDictionary[Any, dict[tuple[int, bool, int, bool], CompiledSteps]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def compiled_steps(model: Any, *, classify: bool, batch_size: int, use_xla: bool) -> CompiledSteps:
+    """The traced functions that train ``model`` with its optimizer and measure it, built once.
+
+    ``train_epoch(blocks, labels, order)`` runs the batches of ``order`` (row indices) as one
+    compiled loop and returns the summed loss and the number right; ``train_piece`` is the same
+    loop traced without XLA (the first epoch's short pieces between snapshot marks);
+    ``evaluate_block(blocks, labels)`` measures one block of rows without training.
+    """
+    optimizer = model.optimizer
+    key = (id(optimizer), classify, batch_size, use_xla)  # the steps hold the optimizer alive
+    kept = _STEPS.setdefault(model, {})
+    if key in kept:
+        return kept[key]
+    from manifoldviz.keras_import import keras_module
+
+    keras = keras_module()
+    import tensorflow as tf
+
+    if classify:
+        loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    else:
+        loss_fn = keras.losses.BinaryCrossentropy()
+
+    def rows(blocks: list[Any], indices: Any) -> Any:
+        """Gather rows from each column block and join them: one batch of inputs."""
+        return _joined([tf.gather(block, indices) for block in blocks])
+
+    def measure(inputs: Any, labels: Any, training: bool) -> tuple[Any, Any]:
+        outputs = model(inputs, training=training)
+        # Losses the model's layers add during this call (a VAE's KL term), for every task.
+        added = tf.add_n(model.losses) if model.losses else tf.constant(0.0)
+        if classify:
+            return loss_fn(labels, outputs) + added, _correct(outputs, labels)
+        return loss_fn(inputs, outputs) + added, tf.constant(0.0)
+
+    def step(blocks: list[Any], labels: Any, indices: Any) -> tuple[Any, Any]:
+        x_batch, y_batch = rows(blocks, indices), tf.gather(labels, indices)
+        with tf.GradientTape() as tape:
+            loss, correct = measure(x_batch, y_batch, True)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply(gradients, model.trainable_variables)
+        size = tf.cast(tf.shape(indices)[0], tf.float32)
+        return loss * size, correct
+
+    # Data goes in as arguments, not captured: it is freed as soon as a call returns.
+    def train_segment(blocks: list[Any], labels: Any, order: Any) -> tuple[Any, Any]:
+        n_segment = order.shape[0]
+        full_batches, tail = divmod(n_segment, batch_size)
+
+        def body(i: Any, loss_sum: Any, correct: Any) -> tuple[Any, Any, Any]:
+            indices = tf.slice(order, [i * batch_size], [batch_size])
+            batch_loss, batch_correct = step(blocks, labels, indices)
+            return i + 1, loss_sum + batch_loss, correct + batch_correct
+
+        zero = tf.constant(0.0)
+        _, loss_sum, correct = tf.while_loop(
+            lambda i, *_: i < full_batches, body, (tf.constant(0), zero, zero)
+        )
+        if tail:
+            indices = tf.slice(order, [full_batches * batch_size], [tail])
+            batch_loss, batch_correct = step(blocks, labels, indices)
+            loss_sum, correct = loss_sum + batch_loss, correct + batch_correct
+        return loss_sum, correct
+
+    def evaluate_block(blocks: list[Any], labels: Any) -> tuple[Any, Any]:
+        size = tf.cast(tf.shape(labels)[0], tf.float32)
+        loss, correct = measure(_joined(blocks), labels, False)
+        return loss * size, correct
+
+    # Whole epochs run compiled (XLA when it pays); the first epoch's pieces between snapshot
+    # marks each have a length of their own, so they run traced but not XLA-compiled: one XLA
+    # compile per piece would cost more than the pieces themselves. Evaluation is not XLA: a
+    # forward pass gains little and each new shape would recompile.
+    steps = CompiledSteps(
+        train_epoch=tf.function(train_segment, jit_compile=use_xla),
+        train_piece=tf.function(train_segment),
+        evaluate_block=tf.function(evaluate_block),
+    )
+    kept[key] = steps
+    return steps
 
 
 def predict_classes(model: Any, x: npt.NDArray[np.float32], *, batch: int = 4096) -> np.ndarray:

@@ -1,0 +1,82 @@
+"""One kept model per architecture, so that the runs of a sweep share compiled training steps.
+
+A sweep trains the same architecture again and again (52 models for the validation figure, each
+on 750 digits). Built fresh, every run traces the training loop anew (0.3 s, about 1 s more when
+XLA compiles it), which for small runs is most of the run. :func:`reusing` hands back one kept
+model per architecture instead, set to exactly the state a freshly built one starts in: its
+weights copied from the fresh model, its optimizer's variables (step count, slots such as
+RMSprop's running averages) copied from the fresh model's optimizer. Training it does the same
+arithmetic as training the fresh model, through steps :func:`~manifoldviz.training.loop.fit`
+has already compiled; tested equal weight for weight.
+
+The kept model changes with every run that reuses it: hand to :func:`reusing` only models whose
+run does not keep them (a sweep's runs return histories and numbers, not models).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+#: Architectures kept at once (per process); the least recently used goes first.
+MAX_KEPT = 4
+_KEPT: OrderedDict[str, Any] = OrderedDict()
+
+
+def architecture_key(model: Any) -> str:
+    """What makes two compiled Keras models interchangeable once weights are copied: layer
+    types and settings (names and initializers aside), input shape, and optimizer settings."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise ValueError("reusing needs a compiled model (one with an optimizer)")
+    layers = [[type(layer).__name__, _settings(layer.get_config())] for layer in model.layers]
+    shapes = [list(v.shape) for v in model.weights]
+    described = {
+        "model": type(model).__name__,
+        "layers": layers,
+        "weights": shapes,
+        "optimizer": [type(optimizer).__name__, _settings(optimizer.get_config())],
+    }
+    return json.dumps(described, sort_keys=True, default=repr)
+
+
+def reusing(model: Any) -> Any:
+    """``model``'s kept twin set to ``model``'s initial state, or ``model`` itself (then kept).
+
+    ``model`` must be freshly built and compiled, not yet trained.
+    """
+    key = architecture_key(model)
+    kept = _KEPT.get(key)
+    if kept is None:
+        _KEPT[key] = model
+        while len(_KEPT) > MAX_KEPT:
+            _KEPT.popitem(last=False)
+        return model
+    _KEPT.move_to_end(key)
+    for target, source in zip(kept.weights, model.weights, strict=True):
+        target.assign(source)
+    fresh = model.optimizer
+    fresh.build(model.trainable_variables)  # its initial slots, whatever the optimizer
+    kept.optimizer.build(kept.trainable_variables)
+    for target, source in zip(kept.optimizer.variables, fresh.variables, strict=True):
+        target.assign(source)
+    return kept
+
+
+def forget() -> None:
+    """Drop every kept model (their memory and compiled steps go with them)."""
+    _KEPT.clear()
+
+
+def _settings(config: Any) -> Any:
+    """A layer's or optimizer's config without what differs between interchangeable twins."""
+    if isinstance(config, dict):
+        return {
+            k: _settings(v)
+            for k, v in config.items()
+            if k != "name" and not k.endswith("initializer")
+        }
+    if isinstance(config, (list, tuple)):
+        return [_settings(v) for v in config]
+    return config
