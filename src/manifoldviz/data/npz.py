@@ -373,7 +373,7 @@ def write_npz(
             info.compress_type = zipfile.ZIP_DEFLATED if key in deflated else zipfile.ZIP_STORED
             # An info object's level is not taken from the archive; ``_compresslevel`` is the
             # name every supported Python accepts (3.13 adds ``compress_level`` beside it).
-            info._compresslevel = 1
+            info._compresslevel = 1  # type: ignore[attr-defined]
             with archive.open(info, "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
 
