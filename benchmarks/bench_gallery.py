@@ -1,14 +1,17 @@
 """Time the whole gallery into an empty cache, here and at a reference commit, in the same run.
 
-Each tree builds every gallery script in turn (``manifoldviz gallery --only NAME``, one after
-the other, sharing one fresh cache of its own, exactly as a full build shares it), so the
-per-script times show where the time goes and what a change cut. The two trees alternate script
-by script, so load from anything else on the machine weighs on both alike. Both are checked
-out into temporary git worktrees and run from their own source (``PYTHONPATH``) with this
-environment's packages.
+Each round, each tree builds the scripts both trees have as one ``manifoldviz gallery --only
+...`` command into a fresh cache of its own, exactly as a user's full build runs; the trees take
+turns (the order swaps every round), so load from anything else on the machine weighs on both
+alike. Per-script times come from the moments the build announces each script ("gallery:
+running NAME"), so they show where the time goes and what a change cut. Scripts only this tree
+has are then built once more, on their own, into the last round's cache (the lab page reads the
+interpolation models). Both trees are checked out into temporary git worktrees, byte-compiled as
+an installed package is, and run from their own source (``PYTHONPATH``) with this environment's
+packages. With several rounds the medians are reported.
 
 Usage:  python benchmarks/bench_gallery.py --data ../shared/data/mnist.npz --reference 813a2f7
-        [--this HEAD] [--quick] [--only plot_04,plot_06]
+        [--this HEAD] [--quick] [--only plot_04,plot_06] [--rounds 1]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,13 +27,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+ANNOUNCE = "gallery: running "
 
 
 def source_tree(commit: str, workdir: Path) -> Path:
-    """A worktree of ``commit`` under ``workdir`` (stable while the checkout changes)."""
+    """A byte-compiled worktree of ``commit`` under ``workdir`` (stable while the checkout
+    changes; compiled because this machine may set PYTHONDONTWRITEBYTECODE)."""
     tree = workdir / f"tree-{commit}"
     subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-f", str(tree), commit],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *(str(tree / d) for d in ("src", "cli"))],
         check=True,
         capture_output=True,
     )
@@ -44,22 +55,44 @@ def environment(tree: Path, cache: Path) -> dict[str, str]:
     if not link.exists():
         link.symlink_to(tree / "gallery")
     path = os.pathsep.join([str(tree / "src"), str(tree / "cli"), str(packages)])
-    return dict(os.environ, PYTHONPATH=path, MANIFOLDVIZ_CACHE=str(cache), TF_CPP_MIN_LOG_LEVEL="3")
+    env = dict(os.environ, PYTHONPATH=path, MANIFOLDVIZ_CACHE=str(cache), TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
-def build_time(tree: Path, script: str, data: str | None, quick: bool, out: Path) -> float:
-    """Seconds to build one script from ``tree`` into ``out`` (its cache kept between calls)."""
+def build_times(
+    tree: Path, scripts: list[str], data: str | None, quick: bool, out: Path
+) -> tuple[float, dict[str, float]]:
+    """Build ``scripts`` from ``tree`` into ``out`` as one command: its seconds, and each
+    script's (from one announcement to the next; the last one's up to the command's end)."""
     env = environment(tree, out / "cache")
     command = [sys.executable, "-c", "from manifoldviz_cli.main import cli; cli()", "gallery"]
-    command += ["--out", str(out / "site"), "--only", script, "--quiet"]
+    command += ["--out", str(out / "site"), "--only", ",".join(scripts)]
     command += ["--quick"] if quick else []
     command += ["--data", data] if data else []
+    marks: list[tuple[str, float]] = []
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tree)
-    seconds = time.perf_counter() - start
-    status = "ok" if done.returncode == 0 else f"FAILED: {done.stderr.strip()[-300:]}"
-    print(f"  {tree.name}: {script} {seconds:.1f} s {status}", flush=True)
-    return seconds
+    with subprocess.Popen(
+        command,
+        env=env,
+        cwd=tree,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stderr is not None
+        tail: list[str] = []
+        for line in process.stderr:
+            if ANNOUNCE in line:
+                name = line.split(ANNOUNCE, 1)[1].split()[0].removesuffix(".py")
+                marks.append((name, time.perf_counter()))
+            tail = [*tail, line.rstrip()][-3:]
+    total = time.perf_counter() - start
+    ends = [t for _, t in marks[1:]] + [start + total]
+    per_script = {name: end - begun for (name, begun), end in zip(marks, ends, strict=True)}
+    status = "ok" if process.returncode == 0 else "FAILED: " + " | ".join(tail)
+    print(f"  {tree.name}: {len(scripts)} scripts {total:.1f} s {status}", flush=True)
+    return total, per_script
 
 
 def main() -> None:
@@ -69,7 +102,10 @@ def main() -> None:
     parser.add_argument("--this", default="HEAD", help="commit measured against it")
     parser.add_argument("--quick", action="store_true", help="the small --quick build")
     parser.add_argument("--only", default="", help="comma-separated script names (default: all)")
+    parser.add_argument("--rounds", type=int, default=1, help="builds per tree, taking turns")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     data = str(Path(args.data).resolve()) if args.data else None
     workdir = Path(tempfile.mkdtemp(prefix="mv-bench-gallery-"))
     try:
@@ -80,33 +116,47 @@ def main() -> None:
         scripts = sorted(p.stem for p in (trees["this"] / "gallery").glob("plot_*.py"))
         if args.only:
             scripts = [s for s in scripts if any(w in s for w in args.only.split(","))]
-        results: dict[str, dict[str, float]] = {name: {} for name in trees}
-        # Script by script, the two trees in turn: whatever else the machine is doing weighs
-        # on both alike. Scripts the reference does not have are timed here only.
-        for script in scripts:
-            for name, tree in trees.items():
-                if (tree / "gallery" / f"{script}.py").is_file():
-                    seconds = build_time(tree, script, data, args.quick, workdir / name)
-                    results[name][script] = seconds
-        print(f"\ncpu cores: {os.cpu_count()}; data: {data or 'default'}; quick: {args.quick}")
-        print(f"{'script':<36} {'reference':>10} {'this':>10}")
-        for script in scripts:
-            ref = results["reference"].get(script)
-            ref_text = f"{ref:9.1f}s" if ref is not None else f"{'-':>10}"
-            print(f"{script:<36} {ref_text} {results['this'][script]:9.1f}s")
-        common = [s for s in scripts if s in results["reference"]]
-        ref_total = sum(results["reference"][s] for s in common)
-        this_total = sum(results["this"][s] for s in common)
-        print(f"{'total (scripts both have)':<36} {ref_total:9.1f}s {this_total:9.1f}s")
-        print(f"ratio this / reference: {this_total / ref_total:.2f}")
-        extra = [s for s in scripts if s not in results["reference"]]
+        common = [s for s in scripts if (trees["reference"] / "gallery" / f"{s}.py").is_file()]
+        extra = [s for s in scripts if s not in common]
+        totals: dict[str, list[float]] = {name: [] for name in trees}
+        per_script: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
+        for round_ in range(args.rounds):
+            order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
+            for name in order:
+                out = workdir / f"{name}-{round_}"
+                total, times = build_times(trees[name], common, data, args.quick, out)
+                totals[name].append(total)
+                for script, seconds in times.items():
+                    per_script[name].setdefault(script, []).append(seconds)
+        extra_times: dict[str, float] = {}
         if extra:
-            print(f"new scripts, timed here only: {sum(results['this'][s] for s in extra):.1f} s")
+            out = workdir / f"this-{args.rounds - 1}"
+            _, extra_times = build_times(trees["this"], extra, data, args.quick, out)
+
+        def median(values: list[float] | None) -> str:
+            return f"{statistics.median(values):9.1f}s" if values else f"{'-':>10}"
+
+        print(
+            f"\ncpu cores: {os.cpu_count()}; data: {data or 'default'}; quick: {args.quick}; "
+            f"rounds: {args.rounds} (medians)"
+        )
+        print(f"{'script':<36} {'reference':>10} {'this':>10}")
+        for script in common:
+            ref, this = per_script["reference"].get(script), per_script["this"].get(script)
+            print(f"{script:<36} {median(ref)} {median(this)}")
+        ref_total, this_total = (
+            statistics.median(totals["reference"]),
+            statistics.median(totals["this"]),
+        )
+        print(f"{'whole build (scripts both have)':<36} {ref_total:9.1f}s {this_total:9.1f}s")
+        print(f"ratio this / reference: {this_total / ref_total:.2f}")
+        for script in extra:
+            print(f"{script + ' (new)':<36} {'-':>10} {extra_times.get(script, 0.0):9.1f}s")
     finally:
+        shutil.rmtree(workdir, ignore_errors=True)
         subprocess.run(
             ["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True, check=False
         )
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The lecture gallery: run every ``plot_NN_topic.py`` script and index what they drew.
 
 Each script is a sphinx-gallery-style example (a titled docstring, ``# %%`` cells, library
-calls only) that also runs on its own. :func:`build` runs them one by one in fresh processes,
-each writing into its own folder of ``out_dir``, then writes ``index.html`` (thumbnail, title,
+calls only) that also runs on its own. :func:`build` runs them one by one in a worker process
+that imports the libraries once (:mod:`manifoldviz_gallery.worker`; a script that kills its
+worker is reported and the next runs in a new one), each writing into its own folder of
+``out_dir``, then writes ``index.html`` (thumbnail, title,
 explanation and the exact command that reproduces each figure) and ``index.md``. A script that
 fails does not stop the others; the build reports it by name with its last error line.
 Scripts learn where to write and whether to be quick from :func:`script_settings`.
@@ -12,9 +14,11 @@ from __future__ import annotations
 
 import ast
 import html
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,26 +134,24 @@ def build(
     env[ENV_QUICK] = "1" if quick else "0"
     if data:
         env["MANIFOLDVIZ_MNIST"] = data
-    for number, script in enumerate(scripts):
-        entry = read_entry(script)
-        report_step(
-            progress,
-            f"gallery: running {script.name}",
-            label="gallery",
-            done=number,
-            total=len(scripts),
-            unit="figure",
-        )
-        done = subprocess.run(
-            [sys.executable, str(script)], env=env, capture_output=True, text=True, cwd=folder
-        )
-        if done.returncode == 0:
-            report.built.append(entry)
-        else:
-            lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-            report.failed[script.name] = lines[-1] if lines else f"exit {done.returncode}"
-            if progress:
-                progress(f"gallery: {script.name} FAILED: {report.failed[script.name]}")
+    with ScriptWorker(env, folder) as worker:
+        for number, script in enumerate(scripts):
+            entry = read_entry(script)
+            report_step(
+                progress,
+                f"gallery: running {script.name}",
+                label="gallery",
+                done=number,
+                total=len(scripts),
+                unit="figure",
+            )
+            error = worker.run(script)
+            if error is None:
+                report.built.append(entry)
+            else:
+                report.failed[script.name] = error
+                if progress:
+                    progress(f"gallery: {script.name} FAILED: {error}")
     report_step(
         progress,
         f"gallery: {len(report.built)} of {len(scripts)} figures built",
@@ -163,6 +165,65 @@ def build(
         reasons = "; ".join(f"{name}: {why}" for name, why in report.failed.items())
         raise ManifoldvizError(f"{len(report.failed)} gallery script(s) failed: {reasons}")
     return report
+
+
+class ScriptWorker:
+    """A :mod:`manifoldviz_gallery.worker` process that runs scripts in turn, restarted when a
+    script kills it (the error then is the last line it wrote, or its exit status)."""
+
+    def __init__(self, env: dict[str, str], cwd: Path):
+        self.env, self.cwd = env, cwd
+        self.process: subprocess.Popen[str] | None = None
+        handle, name = tempfile.mkstemp(prefix="manifoldviz-gallery-", suffix=".log")
+        os.close(handle)
+        self.log = Path(name)
+
+    def __enter__(self) -> ScriptWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        self.log.unlink(missing_ok=True)
+
+    def run(self, script: Path) -> str | None:
+        """Run ``script``; None when it succeeded, else why not, in one line."""
+        process = self.process or self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(f"{script}\n")
+            process.stdin.flush()
+            answer = process.stdout.readline()
+        except BrokenPipeError:
+            answer = ""
+        if answer:
+            return json.loads(answer)["error"]
+        code = process.wait()
+        self.process = None
+        lines = [line for line in self._log_text().splitlines() if line.strip()]
+        return lines[-1] if lines else f"exit {code}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            self.process.wait()
+            self.process = None
+
+    def _start(self) -> subprocess.Popen[str]:
+        with self.log.open("wb") as log:  # the child keeps its own handle
+            self.process = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("worker.py"))],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=self.env,
+                cwd=self.cwd,
+                text=True,
+            )
+        return self.process
+
+    def _log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
 
 
 def outputs_of(folder: Path, entry: Entry) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import html.parser
+import json
 import os
 import re
 import shutil
@@ -71,6 +72,49 @@ def test_a_broken_script_is_named_after_the_others_ran(tmp_path: Path) -> None:
     assert "Fine" in index and "Broken" not in index
 
 
+def test_a_script_that_kills_its_worker_is_named_and_the_next_still_runs(tmp_path: Path) -> None:
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "plot_01_dies.py").write_text(
+        '"""\nDies\n====\n\nTakes its process down."""\nimport os, sys\n'
+        "print('state lost', file=sys.stderr, flush=True)\nos._exit(3)\n"
+    )
+    (scripts / "plot_02_fine.py").write_text(
+        '"""\nFine\n====\n\nWorks."""\nimport os\n'
+        "from manifoldviz_gallery.build import script_settings\n"
+        "s = script_settings(__file__)\n(s.out_dir / 'pid.txt').write_text(str(os.getpid()))\n"
+    )
+    with pytest.raises(ManifoldvizError, match=re.escape("plot_01_dies.py: state lost")):
+        build(tmp_path / "out", scripts_dir=scripts, quick=True)
+    assert (tmp_path / "out" / "plot_02_fine" / "pid.txt").is_file()
+
+
+def test_scripts_share_one_worker_and_start_as_in_a_fresh_process(tmp_path: Path) -> None:
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    for number in (1, 2):
+        (scripts / f"plot_0{number}_state.py").write_text(
+            f'"""\nState {number}\n=======\n\nWhat a script sees."""\n'
+            "import json, os, sys\nimport keras\n"
+            "from manifoldviz_gallery.build import script_settings\n"
+            "s = script_settings(__file__)\n"
+            "seen = {'pid': os.getpid(), 'layer': keras.layers.Dense(1).name, 'cwd': os.getcwd(),\n"
+            "        'here': sys.path[0], 'main': __name__}\n"
+            "(s.out_dir / 'seen.json').write_text(json.dumps(seen))\n"
+            "os.chdir('/')\n"
+        )
+    build(tmp_path / "out", scripts_dir=scripts, quick=True)
+    first, second = (
+        json.loads((tmp_path / "out" / f"plot_0{n}_state" / "seen.json").read_text())
+        for n in (1, 2)
+    )
+    assert first["pid"] == second["pid"]  # one process: the libraries are imported once
+    for seen in (first, second):
+        assert seen["layer"] == "dense"  # Keras's names restart, as in a new process
+        assert seen["cwd"] == str((tmp_path / "out").resolve())  # the first one's chdir undone
+        assert seen["here"] == str(scripts.resolve()) and seen["main"] == "__main__"
+
+
 class _Images(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -106,6 +150,19 @@ def test_rebuild_gives_the_same_bytes(quick_build: Path, tmp_path: Path) -> None
     build(again, quick=True, only=("interpolation", "fitmorph", "baselines"))
     for path in sorted(p for p in quick_build.rglob("*") if p.is_file()):
         twin = again / path.relative_to(quick_build)
+        assert twin.read_bytes() == path.read_bytes(), path.relative_to(quick_build)
+
+
+@pytest.mark.slow
+def test_a_script_built_alone_gives_the_bytes_it_gave_after_others(
+    quick_build: Path, tmp_path: Path
+) -> None:
+    alone = tmp_path / "alone"
+    build(alone, quick=True, only=("baselines",))
+    files = sorted(p for p in (quick_build / "plot_09_baselines").rglob("*") if p.is_file())
+    assert files
+    for path in files:
+        twin = alone / path.relative_to(quick_build)
         assert twin.read_bytes() == path.read_bytes(), path.relative_to(quick_build)
 
 
