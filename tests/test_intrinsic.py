@@ -39,6 +39,17 @@ def test_neighbour_distances_match_brute_force(seed: int) -> None:
     np.testing.assert_allclose(neighbour_distances(x, 4, batch=64), expected, rtol=1e-4)
 
 
+def test_all_zero_columns_change_no_distance(seed: int) -> None:
+    x = np.random.default_rng(seed).random((200, 6)).astype(np.float32)
+    x[:, 2] = 0  # a border pixel no digit touches
+    padded = np.concatenate([x, np.zeros_like(x)], axis=1)  # the zero-channel variant
+    brute = np.linalg.norm(x[:, None] - x[None], axis=2)
+    np.fill_diagonal(brute, np.inf)
+    expected = np.sort(brute, axis=1)[:, :5]
+    for data in (x, padded):
+        np.testing.assert_allclose(neighbour_distances(data, 5, batch=48), expected, rtol=1e-4)
+
+
 def test_duplicates_do_not_break_the_estimate(seed: int) -> None:
     x = _curved(500, 3, 20, seed)
     x = np.concatenate([x, x[:50]])
