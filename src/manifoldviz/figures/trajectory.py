@@ -42,16 +42,21 @@ def _title(result: TrajectoryResult, name: str, epoch: float, index: int) -> str
 
 
 def _scatter(ax: Any, points: np.ndarray, labels: np.ndarray, limits: tuple) -> None:
+    """Each digit's points in its colour. Markers of a line, not a scatter collection: every
+    point has the same size and colour, so the renderer stamps one marker image per point
+    instead of drawing each as a path (a third of the time of an animation frame)."""
     for digit in range(10):
         mine = labels == digit
-        ax.scatter(
+        ax.plot(
             points[mine, 0],
             points[mine, 1],
-            s=7,
+            linestyle="none",
+            marker="o",
+            markersize=7**0.5,  # the area of the scatter's s=7
+            markeredgewidth=0,
             color=DIGIT_COLOURS[digit],
             label=str(digit),
             alpha=0.8,
-            linewidths=0,
         )
     ax.set_xlim(*limits[0])
     ax.set_ylim(*limits[1])
