@@ -152,7 +152,10 @@ def test_a_reused_model_trains_exactly_like_a_fresh_one(tiny_mnist, optimizer: s
     again = pool.reusing(build(1))
     assert again is first  # the same architecture: the kept model, reset
     reused_history, reused_weights = train(again)
-    fresh_history, fresh_weights = train(build(1))
+    pool.forget()  # the same model fresh, as the first run of a sweep has it (also kept)
+    fresh = pool.reusing(build(1))
+    assert fresh is not first
+    fresh_history, fresh_weights = train(fresh)
     assert reused_history == fresh_history
     for reused, fresh in zip(reused_weights, fresh_weights, strict=True):
         np.testing.assert_array_equal(reused, fresh)

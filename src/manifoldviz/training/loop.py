@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.progress import Progress, report_step
+from manifoldviz.training.pool import is_kept
 
 
 def plain_history(history: dict[str, list[Any]]) -> dict[str, list[float]]:
@@ -148,10 +149,12 @@ def fit(
         val_blocks, y_val = [b[n_train:] for b in blocks], y_all[n_train:]
     else:
         n_train, val_blocks, y_val = n_rows, None, None
-    # XLA's compile costs about a second; it pays for itself only on runs of some size, and
-    # only for dense models: XLA's CPU convolutions trained the conv autoencoder about 25 times
-    # slower than TensorFlow's own kernels (20,000 images: 146 s against 5.8 s per epoch).
-    use_xla = n_train * n_epochs >= 200_000 and not _has_convolutions(model)
+    # XLA's compile costs about a second; it pays for itself on runs of some size, or when the
+    # compiled steps serve a whole sweep (a kept model, training/pool.py: the validation
+    # figure's 750-digit runs took 0.29 s each against 0.45 s traced without XLA), and only for
+    # dense models: XLA's CPU convolutions trained the conv autoencoder about 25 times slower
+    # than TensorFlow's own kernels (20,000 images: 146 s against 5.8 s per epoch).
+    use_xla = (n_train * n_epochs >= 200_000 or is_kept(model)) and not _has_convolutions(model)
     model.optimizer.build(model.trainable_variables)
     steps = compiled_steps(model, classify=classify, batch_size=batch_size, use_xla=use_xla)
 

@@ -64,6 +64,11 @@ def reusing(model: Any) -> Any:
     return kept
 
 
+def is_kept(model: Any) -> bool:
+    """True for a model :func:`reusing` keeps: its compiled steps will serve many runs."""
+    return any(kept is model for kept in _KEPT.values())
+
+
 def forget() -> None:
     """Drop every kept model (their memory and compiled steps go with them)."""
     _KEPT.clear()
