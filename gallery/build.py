@@ -1,10 +1,10 @@
 """The lecture gallery: run every ``plot_NN_topic.py`` script and index what they drew.
 
 Each script is a sphinx-gallery-style example (a titled docstring, ``# %%`` cells, library
-calls only) that also runs on its own. :func:`build` runs them one by one in a worker process
-that imports the libraries once (:mod:`manifoldviz_gallery.worker`; a script that kills its
-worker is reported and the next runs in a new one), each writing into its own folder of
-``out_dir``, then writes ``index.html`` (thumbnail, title,
+calls only) that also runs on its own. :func:`build` runs them in worker processes that import the
+libraries once (:mod:`manifoldviz_gallery.worker`; two scripts at a time on two cores or more;
+a script that kills its worker is reported and the next runs in a new one), each writing into
+its own folder of ``out_dir``, then writes ``index.html`` (thumbnail, title,
 explanation and the exact command that reproduces each figure) and ``index.md``. A script that
 fails does not stop the others; the build reports it by name with its last error line.
 Scripts learn where to write and whether to be quick from :func:`script_settings`.
@@ -13,12 +13,14 @@ Scripts learn where to write and whether to be quick from :func:`script_settings
 from __future__ import annotations
 
 import ast
+import contextlib
 import html
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,8 @@ ENV_OUT = "MANIFOLDVIZ_GALLERY_OUT"
 ENV_QUICK = "MANIFOLDVIZ_GALLERY_QUICK"
 ENV_SEED = "MANIFOLDVIZ_GALLERY_SEED"
 IMAGE_SUFFIXES = (".png", ".gif")
+#: Scripts run at a time by default: two where there are two cores (see :func:`build`).
+DEFAULT_JOBS = min(2, os.cpu_count() or 1)
 #: A script that writes this file has built the interpolation lab; the index links it first.
 LAB_PAGE = "explore.html"
 
@@ -116,14 +120,22 @@ def build(
     only: tuple[str, ...] = (),
     data: str | None = None,
     progress: Callable[[str], None] | None = None,
+    jobs: int = DEFAULT_JOBS,
 ) -> BuildReport:
     """Run every gallery script into ``out_dir`` and write the index pages.
+
+    ``jobs`` scripts run at a time, each in a worker of its own. Two on two cores beat one:
+    much of a script is single-threaded (drawing frames and figures, UMAP's seeded layout,
+    Python), and the other script's training fills the idle core. Scripts that need the same
+    cached model wait for each other through the store's lock instead of training it twice.
 
     Raises
     ------
     ManifoldvizError
         After all scripts have run, if any failed (their names and reasons in the message).
     """
+    if jobs < 1:
+        raise InvalidInputError(f"jobs must be at least 1, got {jobs}", param="jobs")
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise InvalidInputError(f"{folder} is a file; give a folder", param="out")
@@ -134,24 +146,47 @@ def build(
     env[ENV_QUICK] = "1" if quick else "0"
     if data:
         env["MANIFOLDVIZ_MNIST"] = data
-    with ScriptWorker(env, folder) as worker:
-        for number, script in enumerate(scripts):
-            entry = read_entry(script)
-            report_step(
-                progress,
-                f"gallery: running {script.name}",
-                label="gallery",
-                done=number,
-                total=len(scripts),
-                unit="figure",
-            )
+    entries = {script: read_entry(script) for script in scripts}
+    waiting = list(scripts)
+    errors: dict[Path, str | None] = {}
+    lock = threading.Lock()
+
+    def serve(worker: ScriptWorker) -> None:
+        """Take the next waiting script until none is left (one thread per worker)."""
+        while True:
+            with lock:
+                if not waiting:
+                    return
+                script = waiting.pop(0)
+                report_step(
+                    progress,
+                    f"gallery: running {script.name}",
+                    label="gallery",
+                    done=len(errors),
+                    total=len(scripts),
+                    unit="figure",
+                )
             error = worker.run(script)
-            if error is None:
-                report.built.append(entry)
-            else:
-                report.failed[script.name] = error
-                if progress:
+            with lock:
+                errors[script] = error
+                if error is not None and progress:
                     progress(f"gallery: {script.name} FAILED: {error}")
+
+    with contextlib.ExitStack() as stack:
+        workers = [
+            stack.enter_context(ScriptWorker(env, folder))
+            for _ in range(max(1, min(jobs, len(scripts))))
+        ]
+        threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    for script in scripts:  # in name order, whichever finished first
+        if errors.get(script, "not run") is None:
+            report.built.append(entries[script])
+        elif script.name not in report.failed:
+            report.failed[script.name] = errors.get(script) or "not run"
     report_step(
         progress,
         f"gallery: {len(report.built)} of {len(scripts)} figures built",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from manifoldviz_gallery.build import build, default_scripts_dir, find_scripts, read_entry
 
-from manifoldviz.errors import ManifoldvizError
+from manifoldviz.errors import InvalidInputError, ManifoldvizError
 
 SCRIPTS = find_scripts(default_scripts_dir())
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -103,7 +103,7 @@ def test_scripts_share_one_worker_and_start_as_in_a_fresh_process(tmp_path: Path
             "(s.out_dir / 'seen.json').write_text(json.dumps(seen))\n"
             "os.chdir('/')\n"
         )
-    build(tmp_path / "out", scripts_dir=scripts, quick=True)
+    build(tmp_path / "out", scripts_dir=scripts, quick=True, jobs=1)
     first, second = (
         json.loads((tmp_path / "out" / f"plot_0{n}_state" / "seen.json").read_text())
         for n in (1, 2)
@@ -113,6 +113,29 @@ def test_scripts_share_one_worker_and_start_as_in_a_fresh_process(tmp_path: Path
         assert seen["layer"] == "dense"  # Keras's names restart, as in a new process
         assert seen["cwd"] == str((tmp_path / "out").resolve())  # the first one's chdir undone
         assert seen["here"] == str(scripts.resolve()) and seen["main"] == "__main__"
+
+
+def test_two_jobs_run_two_scripts_at_once_and_list_them_in_order(tmp_path: Path) -> None:
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    for number, other in ((1, 2), (2, 1)):
+        # Each script waits (up to a minute) for the other to have started: only two at once
+        # can both finish quickly.
+        (scripts / f"plot_0{number}_meet.py").write_text(
+            f'"""\nMeet {number}\n======\n\nWaits for the other."""\n'
+            "import time\nfrom pathlib import Path\n"
+            "from manifoldviz_gallery.build import script_settings\n"
+            "s = script_settings(__file__)\n"
+            f"(s.out_dir / 'started').write_text('')\n"
+            f"other = s.out_dir.parent / 'plot_0{other}_meet' / 'started'\n"
+            "deadline = time.time() + 60\n"
+            "while not other.exists() and time.time() < deadline:\n    time.sleep(0.05)\n"
+            "assert other.exists(), 'ran alone'\n"
+        )
+    report = build(tmp_path / "out", scripts_dir=scripts, quick=True, jobs=2)
+    assert [entry.name for entry in report.built] == ["plot_01_meet", "plot_02_meet"]
+    with pytest.raises(InvalidInputError, match="jobs"):
+        build(tmp_path / "out", scripts_dir=scripts, jobs=0)
 
 
 class _Images(html.parser.HTMLParser):

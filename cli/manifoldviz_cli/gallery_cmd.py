@@ -40,9 +40,23 @@ from manifoldviz_cli.options import (
     help="MNIST .npz for every figure (default: as 'manifoldviz data' finds it; "
     "the embedded sample with --quick).",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Scripts run at a time, each in a process of its own (default: 2 on two cores or "
+    "more; 1 runs them one after another).",
+)
 @quiet_option
 def gallery(
-    out_dir: Path, quick: bool, only: str, seed: int, data: str | None, quiet: bool
+    out_dir: Path,
+    quick: bool,
+    only: str,
+    seed: int,
+    data: str | None,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Run every gallery script (models come from the cache) and write index.html/index.md.
 
@@ -60,5 +74,6 @@ def gallery(
         only=words,
         data=str(Path(data).resolve()) if data and data != "sample" else data,
         progress=progress_printer(quiet),
+        **({} if jobs is None else {"jobs": jobs}),
     )
     click.echo(f"built {len(report.built)} figures; open {report.index[0]}")
