@@ -3,8 +3,10 @@
 Each round, each tree builds the scripts both trees have as one ``manifoldviz gallery --only
 ...`` command into a fresh cache of its own, exactly as a user's full build runs; the trees take
 turns (the order swaps every round), so load from anything else on the machine weighs on both
-alike. Per-script times come from the moments the build announces each script ("gallery:
-running NAME"), so they show where the time goes and what a change cut. Scripts only this tree
+alike. Per-script times come from the times a build reports ("gallery: NAME built in S s";
+scripts running side by side share the machine, so these add up to more than the build) or,
+for builds that only announce each script ("gallery: running NAME"), from one announcement to
+the next; they show where the time goes. Scripts only this tree
 has are then built once more, on their own, into the last round's cache (the lab page reads the
 interpolation models). Both trees are checked out into temporary git worktrees, byte-compiled as
 an installed package is, and run from their own source (``PYTHONPATH``) with this environment's
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -28,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ANNOUNCE = "gallery: running "
+#: Builds that run scripts side by side say how long each took; older ones only announce them.
+BUILT = re.compile(r"gallery: (?P<name>plot_\w+)\.py built in (?P<seconds>[0-9.]+) s")
 
 
 def source_tree(commit: str, workdir: Path) -> Path:
@@ -82,14 +87,18 @@ def build_times(
     ) as process:
         assert process.stderr is not None
         tail: list[str] = []
+        reported: dict[str, float] = {}
         for line in process.stderr:
             if ANNOUNCE in line:
                 name = line.split(ANNOUNCE, 1)[1].split()[0].removesuffix(".py")
                 marks.append((name, time.perf_counter()))
+            elif (found := BUILT.search(line)) is not None:
+                reported[found["name"]] = float(found["seconds"])
             tail = [*tail, line.rstrip()][-3:]
     total = time.perf_counter() - start
     ends = [t for _, t in marks[1:]] + [start + total]
     per_script = {name: end - begun for (name, begun), end in zip(marks, ends, strict=True)}
+    per_script.update(reported)  # a build that says how long each script took is believed
     status = "ok" if process.returncode == 0 else "FAILED: " + " | ".join(tail)
     print(f"  {tree.name}: {len(scripts)} scripts {total:.1f} s {status}", flush=True)
     return total, per_script

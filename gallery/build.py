@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,10 +167,14 @@ def build(
                     total=len(scripts),
                     unit="figure",
                 )
+            started = time.perf_counter()
             error = worker.run(script)
             with lock:
                 errors[script] = error
-                if error is not None and progress:
+                if progress and error is None:
+                    seconds = time.perf_counter() - started
+                    progress(f"gallery: {script.name} built in {seconds:.1f} s")
+                elif progress:
                     progress(f"gallery: {script.name} FAILED: {error}")
 
     with contextlib.ExitStack() as stack:

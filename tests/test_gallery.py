@@ -132,8 +132,11 @@ def test_two_jobs_run_two_scripts_at_once_and_list_them_in_order(tmp_path: Path)
             "while not other.exists() and time.time() < deadline:\n    time.sleep(0.05)\n"
             "assert other.exists(), 'ran alone'\n"
         )
-    report = build(tmp_path / "out", scripts_dir=scripts, quick=True, jobs=2)
+    said: list[str] = []
+    report = build(tmp_path / "out", scripts_dir=scripts, quick=True, jobs=2, progress=said.append)
     assert [entry.name for entry in report.built] == ["plot_01_meet", "plot_02_meet"]
+    for name in ("plot_01_meet", "plot_02_meet"):  # each script's own time, for logs and benches
+        assert any(re.fullmatch(rf"gallery: {name}\.py built in [0-9.]+ s", m) for m in said)
     with pytest.raises(InvalidInputError, match="jobs"):
         build(tmp_path / "out", scripts_dir=scripts, jobs=0)
 
