@@ -27,11 +27,12 @@ config = TrajectoryConfig(
     probe_size=300 if settings.quick else 2000,
     compare="shuffled",
 )
-result = run(config)
+# The weights' view of these runs is the next figure's (plot_07): not computed here.
+result = run(config, weight_space=False)
 
 # %%
 # PCA, pooled over every snapshot: deterministic, shared axes.
-save_report(result, settings.out_dir / "pca")
+save_report(result, settings.out_dir / "pca", representations_only=True)
 
 # %%
 # The same recordings with UMAP, fitted once on all snapshots pooled so they share one map.

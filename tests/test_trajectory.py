@@ -155,6 +155,12 @@ def test_a_recorded_run_is_reused_whatever_the_projection(tiny_mnist, tmp_path: 
     assert not any("training" in line or "epoch" in line for line in lines)
     np.testing.assert_array_equal(again.runs["true"].weights, first.runs["true"].weights)
     assert len(store.entries()) == 1
+    # Representations alone: the same frames, no weight-space views computed.
+    alone = run(config, data=tiny_mnist, store=store, weight_space=False)
+    np.testing.assert_array_equal(alone.frames["true"], first.frames["true"])
+    assert first.surfaces and not (alone.weight_paths or alone.control_paths or alone.surfaces)
+    written = save_report(alone, tmp_path / "alone", representations_only=True)
+    assert {Path(p).name for p in written} >= {"results.json", "representations.gif"}
     longer = run(TrajectoryConfig(n_epochs=2, probe_size=50, tween=0), data=tiny_mnist, store=store)
     assert len(longer.runs["true"].snapshots) > len(first.runs["true"].snapshots)
     assert len(store.entries()) == 2  # a different training is a different record

@@ -107,15 +107,10 @@ def draw_small_multiples(figure: Any, result: TrajectoryResult) -> Any:
     names = list(result.runs)
     snapshots = result.runs[names[0]].snapshots
     n = len(snapshots)
-    chosen = sorted(
-        {
-            0,
-            min(2, n - 1),
-            next((i for i, s in enumerate(snapshots) if s["epoch"] >= 1), n - 1),
-            (n - 1 + 4) // 2,
-            n - 1,
-        }
-    )
+    epoch_one = next((i for i, s in enumerate(snapshots) if s["epoch"] >= 1), n - 1)
+    # Halfway between the end of epoch 1 and the last (index 8 of 14 by default; a run of one
+    # epoch has fewer snapshots than the default's fixed midpoint assumed).
+    chosen = sorted({0, min(2, n - 1), epoch_one, (epoch_one + n - 1) // 2, n - 1})
     axes = figure.subplots(len(names), len(chosen), squeeze=False)
     for row, name in enumerate(names):
         limits = _limits(result.frames[name])

@@ -103,13 +103,18 @@ class TrajectoryResult:
             "data": self.data,
             "produced_by": library_versions(),
             "runs": {
-                name: {
-                    "snapshots": run.snapshots,
-                    "weight_path_explained_variance": self.weight_paths[name].explained,
-                    "random_walk_explained_variance": self.control_paths[name].explained,
-                }
+                name: {"snapshots": run.snapshots, **self._weight_numbers(name)}
                 for name, run in self.runs.items()
             },
+        }
+
+    def _weight_numbers(self, name: str) -> dict[str, Any]:
+        """The weight-space numbers of run ``name``, when they were computed."""
+        if name not in self.weight_paths:
+            return {}
+        return {
+            "weight_path_explained_variance": self.weight_paths[name].explained,
+            "random_walk_explained_variance": self.control_paths[name].explained,
         }
 
 
@@ -246,6 +251,7 @@ def run(
     data: MnistData | None = None,
     progress: Progress | None = None,
     store: Store | None = None,
+    weight_space: bool = True,
 ) -> TrajectoryResult:
     """Train (and compare), record, and project; see the module docstring.
 
@@ -260,6 +266,9 @@ def run(
     store
         Where recorded runs are kept (default: the model cache): a run already recorded with
         the same training settings is reused, whatever the projection.
+    weight_space
+        False leaves out the weights' principal paths, their random-walk controls and the loss
+        surfaces (a figure of the representations alone needs none of them).
 
     Returns
     -------
@@ -281,6 +290,8 @@ def run(
         if progress:
             progress(f"projecting {len(run_record.snapshots)} snapshots ({config.projection})")
         frames[name] = proj.project(run_record.representations, config.projection, seed=config.seed)
+        if not weight_space:
+            continue
         paths[name] = weightspace.principal_path(run_record.weights)
         controls[name] = weightspace.principal_path(
             weightspace.matched_random_walk(run_record.weights, seed=config.seed)
