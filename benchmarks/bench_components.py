@@ -12,12 +12,20 @@ the same answer:
 - ``zeros``: the noise-channels zeros condition trained on the pixels alone against the
   1,568-input model (3 epochs, full width first).
 - ``xla``: the cached MLP and dense autoencoder trained with and without XLA, compile included.
+- ``kept``: ten validation-figure runs (the chapter's MLP, 750 digits, 10 epochs) through the
+  sweep's kept model (steps compiled once, with XLA) against a fresh model each run (traced
+  again, without XLA, as runs this small were).
+- ``neighbours``: the intrinsic-dimension neighbour search (10,000 digits, k=20; plain, with
+  784 zero channels, with 784 noise channels) against the search it replaced (kept below).
+- ``frames``: 30 frames of a training-curve animation laid out once against each frame laid
+  out on its own.
 - ``recipe``: the cached dense autoencoder's recipe 3 (one-cycle Adam, 5 epochs) against recipe
   2 (Adam 2e-3, 9 epochs): seconds and test reconstruction loss, for latents 2 and 16 and seeds
   0-2 on full MNIST, and on the embedded 5,000-digit sample (epochs by ``epochs_for``).
 
 Usage:  python benchmarks/bench_components.py --data ../shared/data/mnist.npz
-        [--parts nearest,bootstrap,density,zeros,xla,recipe] [--rounds 2]
+        [--parts nearest,bootstrap,density,zeros,xla,kept,neighbours,frames,recipe]
+        [--rounds 2]
 """
 
 from __future__ import annotations
@@ -177,6 +185,115 @@ def xla(data: Any, n: int) -> None:
         report(f"{kind}, 5 epochs", timed, f"{what} {timed['XLA'][1]} vs {timed['no XLA'][1]}")
 
 
+def kept(data: Any, n: int) -> None:
+    from manifoldviz.data.transforms import flatten_scaled
+    from manifoldviz.models.architectures import chapter_mlp
+    from manifoldviz.training import pool
+    from manifoldviz.training.loop import fit_classifier
+
+    x, y = flatten_scaled(data.x_train[:1000]), data.y_train[:1000]
+
+    def sweep(reuse: bool) -> float:
+        pool.forget()
+        finals = []
+        for seed in range(10):
+            model = chapter_mlp(784, seed)
+            model = pool.reusing(model) if reuse else model
+            history = fit_classifier(
+                model, x[:750], y[:750], n_epochs=10, batch_size=128, seed=seed,
+                validation_data=(x[750:], y[750:]),
+            )  # fmt: skip
+            finals.append(history["val_accuracy"][-1])
+        pool.forget()
+        return round(float(np.mean(finals)), 4)
+
+    timed = rounds({"kept model": lambda: sweep(True), "fresh models": lambda: sweep(False)}, n)
+    agreement = f"mean val accuracy {timed['kept model'][1]} vs {timed['fresh models'][1]}"
+    report("ten 750-digit runs, 10 epochs, first compile included", timed, agreement)
+
+
+def _neighbour_distances_before(x: Any, k: int, batch: int = 2048) -> Any:
+    """The search the intrinsic-dimension estimators used before (the reference here)."""
+    n = len(x)
+    data = np.asarray(x, dtype=np.float32).reshape(n, -1)
+    squared_norms = np.einsum("ij,ij->i", data, data)
+    out = np.empty((n, k), dtype=np.float64)
+    for start in range(0, n, batch):
+        block = data[start : start + batch]
+        squared = (
+            squared_norms[start : start + batch, None] - 2 * block @ data.T + squared_norms[None, :]
+        )
+        rows = np.arange(len(block))
+        squared[rows, start + rows] = np.inf
+        nearest = np.partition(squared, k - 1, axis=1)[:, :k]
+        out[start : start + batch] = np.sqrt(np.maximum(np.sort(nearest, axis=1), 0))
+    return out
+
+
+def neighbours(data: Any, n: int) -> None:
+    from manifoldviz.data.transforms import flatten_scaled
+    from manifoldviz.experiments.dimension_estimators import neighbour_distances
+
+    chosen = np.sort(np.random.default_rng(0).choice(len(data.x_train), 10_000, replace=False))
+    x = flatten_scaled(data.x_train[chosen])
+    noise = np.random.default_rng(1).random(x.shape, dtype=np.float32)
+    variants = {
+        "plain": x,
+        "784 zero channels": np.concatenate([x, np.zeros_like(x)], axis=1),
+        "784 noise channels": np.concatenate([x, noise], axis=1),
+    }
+    for name, values in variants.items():
+        timed = rounds(
+            {
+                "now": lambda v=values: neighbour_distances(v, 20),
+                "before": lambda v=values: _neighbour_distances_before(v, 20),
+            },
+            n,
+        )
+        now, before = timed["now"][1], timed["before"][1]
+        gap = float(np.max(np.abs(now - before) / np.maximum(before, 1e-12)))
+        report(f"neighbours, 10,000 digits, {name}", timed, f"largest relative gap {gap:.1e}")
+
+
+def frames(n: int) -> None:
+    from manifoldviz.experiments.sweep import ExperimentResult, Run
+    from manifoldviz.figures import curves
+    from manifoldviz.figures.frames import rasterise
+
+    generator = np.random.default_rng(0)
+    epochs = np.arange(30)
+    runs = [
+        Run(
+            "p=1",
+            seed,
+            {
+                "accuracy": list(0.1 + 0.8 * epochs / 29 + generator.normal(0, 0.01, 30)),
+                "val_accuracy": list(0.1 + generator.normal(0, 0.01, 30)),
+            },
+        )
+        for seed in range(3)
+    ]
+    result = ExperimentResult("shuffled-labels", {}, {}, runs)
+    draws = [
+        lambda figure, upto=upto: curves.draw_shuffled_curves(figure.add_subplot(), result, upto)
+        for upto in range(1, 31)
+    ]
+
+    def one_by_one() -> list[Any]:
+        return [rasterise([draw], size=(10, 6), dpi=80)[0] for draw in draws]
+
+    timed = rounds(
+        {
+            "laid out once": lambda: rasterise(draws, size=(10, 6), dpi=80),
+            "each laid out": one_by_one,
+        },
+        n,
+    )
+    once, each = timed["laid out once"][1], timed["each laid out"][1]
+    same = sum(np.array_equal(a, b) for a, b in zip(once, each, strict=True))
+    report("30 curve frames", timed, f"{same} of 30 frames identical in every pixel")
+
+
 def recipe(data: Any) -> None:
     from manifoldviz.data.sources import load_mnist
     from manifoldviz.models import architectures
@@ -218,7 +335,9 @@ def recipe(data: Any) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="full MNIST .npz")
-    parser.add_argument("--parts", default="nearest,bootstrap,density,zeros,xla,recipe")
+    parser.add_argument(
+        "--parts", default="nearest,bootstrap,density,zeros,xla,kept,neighbours,frames,recipe"
+    )
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     if args.rounds < 1:
@@ -233,6 +352,9 @@ def main() -> None:
         "density": lambda: density(args.rounds),
         "zeros": lambda: zeros(data, args.rounds),
         "xla": lambda: xla(data, args.rounds),
+        "kept": lambda: kept(data, args.rounds),
+        "neighbours": lambda: neighbours(data, args.rounds),
+        "frames": lambda: frames(args.rounds),
         "recipe": lambda: recipe(data),
     }
     for name in args.parts.split(","):
