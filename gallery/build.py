@@ -168,7 +168,10 @@ def build(
                     unit="figure",
                 )
             started = time.perf_counter()
-            error = worker.run(script)
+            try:
+                error = worker.run(script)
+            except Exception as exc:  # one script's trouble is reported, never raised
+                error = f"{type(exc).__name__}: {exc}"
             with lock:
                 errors[script] = error
                 if progress and error is None:
@@ -185,8 +188,14 @@ def build(
         threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in workers]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        finally:  # interrupted: nothing more is started, and the workers are stopped
+            with lock:
+                waiting.clear()
+            for worker in workers:
+                worker.stop()
     for script in scripts:  # in name order, whichever finished first
         if errors.get(script, "not run") is None:
             report.built.append(entries[script])
@@ -209,11 +218,17 @@ def build(
 
 class ScriptWorker:
     """A :mod:`manifoldviz_gallery.worker` process that runs scripts in turn, restarted when a
-    script kills it (the error then is the last line it wrote, or its exit status)."""
+    script kills it (the error then is the last line that script wrote, or how it ended).
+    Once stopped it starts no new process: a build being interrupted runs nothing more."""
+
+    #: Seconds a worker has to finish on its own when stopped before it is terminated.
+    STOP_GRACE_S = 5.0
 
     def __init__(self, env: dict[str, str], cwd: Path):
         self.env, self.cwd = env, cwd
         self.process: subprocess.Popen[str] | None = None
+        self.stopped = False
+        self.lock = threading.Lock()
         handle, name = tempfile.mkstemp(prefix="manifoldviz-gallery-", suffix=".log")
         os.close(handle)
         self.log = Path(name)
@@ -227,27 +242,48 @@ class ScriptWorker:
 
     def run(self, script: Path) -> str | None:
         """Run ``script``; None when it succeeded, else why not, in one line."""
-        process = self.process or self._start()
+        with self.lock:
+            if self.stopped:
+                return "not run: the build was stopped"
+            process = self.process or self._start()
         assert process.stdin is not None and process.stdout is not None
+        logged = self.log.stat().st_size  # what this script writes comes after
         try:
             process.stdin.write(f"{script}\n")
             process.stdin.flush()
             answer = process.stdout.readline()
-        except BrokenPipeError:
+        except (BrokenPipeError, ValueError):  # the worker died, or was stopped meanwhile
             answer = ""
         if answer:
             return json.loads(answer)["error"]
         code = process.wait()
-        self.process = None
-        lines = [line for line in self._log_text().splitlines() if line.strip()]
-        return lines[-1] if lines else f"exit {code}"
+        with self.lock:
+            if self.process is process:
+                self.process = None
+        lines = [line for line in self._log_text(logged).splitlines() if line.strip()]
+        if lines:
+            return lines[-1]
+        return f"killed by signal {-code}" if code < 0 else f"exit {code}"
 
     def stop(self) -> None:
-        if self.process is not None:
-            assert self.process.stdin is not None
-            self.process.stdin.close()
-            self.process.wait()
-            self.process = None
+        """Close the worker's input and let it end; terminate it if it does not in time."""
+        with self.lock:
+            self.stopped = True
+            process, self.process = self.process, None
+        if process is None:
+            return
+        assert process.stdin is not None
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+        try:
+            process.wait(timeout=self.STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            try:
+                process.wait(timeout=self.STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
     def _start(self) -> subprocess.Popen[str]:
         with self.log.open("wb") as log:  # the child keeps its own handle
@@ -262,8 +298,10 @@ class ScriptWorker:
             )
         return self.process
 
-    def _log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+    def _log_text(self, start: int) -> str:
+        with self.log.open("rb") as log:
+            log.seek(start)
+            return log.read().decode("utf-8", errors="replace")
 
 
 def outputs_of(folder: Path, entry: Entry) -> list[Path]:

@@ -18,7 +18,6 @@ import json
 import os
 import runpy
 import sys
-import traceback
 from pathlib import Path
 from typing import IO
 
@@ -36,7 +35,8 @@ def run_script(path: str) -> str | None:
     except BaseException as exc:  # a script's failure is reported, the next still runs
         if isinstance(exc, KeyboardInterrupt):
             raise
-        return traceback.format_exception_only(type(exc), exc)[-1].strip()
+        lines = str(exc).strip().splitlines()
+        return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     finally:
         sys.path[:], sys.argv = saved_path, saved_argv
         os.chdir(saved_cwd)

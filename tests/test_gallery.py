@@ -75,18 +75,36 @@ def test_a_broken_script_is_named_after_the_others_ran(tmp_path: Path) -> None:
 def test_a_script_that_kills_its_worker_is_named_and_the_next_still_runs(tmp_path: Path) -> None:
     scripts = tmp_path / "scripts"
     scripts.mkdir()
-    (scripts / "plot_01_dies.py").write_text(
-        '"""\nDies\n====\n\nTakes its process down."""\nimport os, sys\n'
-        "print('state lost', file=sys.stderr, flush=True)\nos._exit(3)\n"
+    header = '"""\nA script\n========\n\nFor the worker."""\nimport os, signal, sys\n'
+    (scripts / "plot_01_talks.py").write_text(
+        header + "print('epoch 1/1 loss 0.1', file=sys.stderr, flush=True)\n"
     )
-    (scripts / "plot_02_fine.py").write_text(
-        '"""\nFine\n====\n\nWorks."""\nimport os\n'
-        "from manifoldviz_gallery.build import script_settings\n"
+    (scripts / "plot_02_killed.py").write_text(header + "os.kill(os.getpid(), signal.SIGKILL)\n")
+    (scripts / "plot_03_dies.py").write_text(
+        header + "print('state lost', file=sys.stderr, flush=True)\nos._exit(3)\n"
+    )
+    (scripts / "plot_04_fine.py").write_text(
+        header + "from manifoldviz_gallery.build import script_settings\n"
         "s = script_settings(__file__)\n(s.out_dir / 'pid.txt').write_text(str(os.getpid()))\n"
     )
-    with pytest.raises(ManifoldvizError, match=re.escape("plot_01_dies.py: state lost")):
-        build(tmp_path / "out", scripts_dir=scripts, quick=True)
-    assert (tmp_path / "out" / "plot_02_fine" / "pid.txt").is_file()
+    with pytest.raises(ManifoldvizError) as failed:
+        build(tmp_path / "out", scripts_dir=scripts, quick=True, jobs=1)
+    # Each death is told by what that script left, never by an earlier script's output.
+    assert "plot_02_killed.py: killed by signal 9" in str(failed.value)
+    assert "plot_03_dies.py: state lost" in str(failed.value)
+    assert "plot_01" not in str(failed.value)
+    assert (tmp_path / "out" / "plot_04_fine" / "pid.txt").is_file()
+
+
+def test_a_stopped_worker_starts_nothing(tmp_path: Path) -> None:
+    from manifoldviz_gallery.build import ScriptWorker
+
+    script = tmp_path / "plot_01_never.py"
+    script.write_text("open('ran', 'w').close()\n")
+    with ScriptWorker(dict(os.environ), tmp_path) as worker:
+        worker.stop()  # what an interrupted build does before the next script is taken
+        assert worker.run(script) == "not run: the build was stopped"
+    assert not (tmp_path / "ran").exists()
 
 
 def test_scripts_share_one_worker_and_start_as_in_a_fresh_process(tmp_path: Path) -> None:

@@ -161,3 +161,71 @@ def test_a_reused_model_trains_exactly_like_a_fresh_one(tiny_mnist, optimizer: s
         np.testing.assert_array_equal(reused, fresh)
     assert pool.reusing(chapter_mlp(784, 0, hidden=64)) is not first  # another architecture
     pool.forget()
+
+
+def test_a_reused_model_with_dropout_starts_its_random_stream_afresh(tiny_mnist) -> None:
+    import keras
+
+    from manifoldviz.training import pool
+
+    x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
+
+    def build(seed: int):
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential(
+            [
+                keras.Input((784,)),
+                keras.layers.Dense(32, activation="relu"),
+                keras.layers.Dropout(0.5, seed=7),  # one setting: the same architecture
+                keras.layers.Dense(10, activation="softmax"),
+            ]
+        )
+        model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+        return model
+
+    def train(model) -> list[np.ndarray]:
+        fit_classifier(model, x, y, n_epochs=1, batch_size=64, seed=3)
+        return [np.array(w) for w in model.get_weights()]
+
+    pool.forget()
+    first = pool.reusing(build(0))
+    train(first)  # moves its dropout seed state on
+    again = pool.reusing(build(1))
+    assert again is first
+    reused = train(again)
+    pool.forget()
+    fresh = train(pool.reusing(build(1)))
+    for a, b in zip(reused, fresh, strict=True):
+        np.testing.assert_array_equal(a, b)
+    pool.forget()
+
+
+def test_a_trained_model_is_freed_with_its_compiled_steps(tiny_mnist) -> None:
+    import gc
+    import weakref
+
+    x, y = flatten_scaled(tiny_mnist.x_train), tiny_mnist.y_train
+    model = chapter_mlp(784, 0)
+    fit_classifier(model, x, y, n_epochs=1, batch_size=64, seed=0)
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None
+
+
+def test_models_wired_differently_are_not_interchangeable() -> None:
+    import keras
+
+    from manifoldviz.training.pool import architecture_key
+
+    def build(skip_from_input: bool):
+        inputs = keras.Input((8,))
+        first = keras.layers.Dense(8)(inputs)
+        second = keras.layers.Dense(8)(first)
+        joined = keras.layers.Add()([inputs if skip_from_input else first, second])
+        model = keras.Model(inputs, joined)
+        model.compile(optimizer="rmsprop", loss="mse")
+        return model
+
+    assert architecture_key(build(False)) == architecture_key(build(False))  # names aside
+    assert architecture_key(build(False)) != architecture_key(build(True))

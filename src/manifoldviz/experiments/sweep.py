@@ -25,6 +25,7 @@ from manifoldviz.errors import InvalidInputError
 from manifoldviz.experiments.executor import Executor, Outcome, SequentialExecutor
 from manifoldviz.progress import Progress, report_step
 from manifoldviz.provenance import library_versions
+from manifoldviz.training.loop import TRAINING_VERSION
 
 RESULTS = "results.json"
 
@@ -105,7 +106,9 @@ class ExperimentResult:
 
 
 def settings_key(experiment: str, settings: Mapping[str, Any], data: Mapping[str, Any]) -> str:
-    text = json.dumps([experiment, settings, data["fingerprint"]], sort_keys=True, default=str)
+    """What a results file's runs were made with: experiment, settings, data, training version."""
+    described = [experiment, settings, data["fingerprint"], TRAINING_VERSION]
+    text = json.dumps(described, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -231,14 +234,15 @@ def sweep(
         # every tracked object, 0.2 s each time once TensorFlow and Keras are in; frozen ones
         # are skipped, so each collection sees only what the next run makes.
         gc.collect()
-        gc.freeze()
+        if freezing:
+            gc.freeze()
 
     shared = {"data": data, "settings": settings, "progress": progress if in_process else None}
-    frozen_before = gc.get_freeze_count()
+    freezing = gc.get_freeze_count() == 0  # a caller's own freeze is left alone
     try:
         executor.map(train_run, shared, todo, finished)
     finally:
-        if not frozen_before:  # a caller that froze objects itself keeps them (and ours) frozen
+        if freezing:
             gc.unfreeze()
     order = {
         (c, s): i for i, (c, s) in enumerate((c, s) for c in conditions for s in settings.seeds)

@@ -35,7 +35,7 @@ def save_report(
     frames, durations = figures.animation_frames(result)
     written.append(write_animation(folder / "representations.gif", frames, durations))
     drawings = [("snapshots", figures.draw_small_multiples, (16, 4.8 * len(result.runs)))]
-    if not representations_only:
+    if not representations_only and result.weight_paths:  # run(weight_space=False) has none
         drawings.append(("weights", figures.draw_weight_space, (15, 6.5 * len(result.runs))))
     for stem, draw, size in drawings:
         written += save_drawing(

@@ -3,7 +3,6 @@ histories as plain floats."""
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,10 @@ def as_tensor(x: npt.NDArray[np.generic]) -> Any:
 
 
 TASKS = ("classify", "reconstruct")
+#: Changes when the same settings would train to different numbers (2: a sweep's runs train
+#: through XLA, whose float rounding differs); part of a results file's key, so an interrupted
+#: sweep never resumes with runs of another version.
+TRAINING_VERSION = 2
 
 
 def fit_classifier(
@@ -219,13 +222,13 @@ class CompiledSteps:
     evaluate_block: Any
 
 
-#: Per model, its compiled steps by (optimizer, task, batch size, XLA): a model trained again,
-#: or a pooled one (:mod:`manifoldviz.training.pool`) trained for the next run of a sweep,
-#: reuses the traced and XLA-compiled functions instead of tracing them again (0.3 s a run
-#: traced, about 1 s more with XLA). Weak keys: a model's steps go with it.
-_STEPS: weakref.WeakKeyDictionary[Any, dict[tuple[int, bool, int, bool], CompiledSteps]] = (
-    weakref.WeakKeyDictionary()
-)
+#: The attribute under which a model keeps its compiled steps, by (optimizer, task, batch size,
+#: XLA): a model trained again, or a kept one (:mod:`manifoldviz.training.pool`) trained for the
+#: next run of a sweep, reuses the traced and XLA-compiled functions instead of tracing them
+#: again (0.3 s a run traced, about 1 s more with XLA). On the model itself, not in a table
+#: keyed by it: the steps refer to their model, so a table would keep every model alive; as an
+#: attribute they make a cycle the collector frees with the model.
+STEPS_ATTRIBUTE = "_manifoldviz_compiled_steps"
 
 
 def compiled_steps(model: Any, *, classify: bool, batch_size: int, use_xla: bool) -> CompiledSteps:
@@ -238,7 +241,12 @@ def compiled_steps(model: Any, *, classify: bool, batch_size: int, use_xla: bool
     """
     optimizer = model.optimizer
     key = (id(optimizer), classify, batch_size, use_xla)  # the steps hold the optimizer alive
-    kept = _STEPS.setdefault(model, {})
+    kept: dict[tuple[int, bool, int, bool], CompiledSteps] | None = getattr(
+        model, STEPS_ATTRIBUTE, None
+    )
+    if kept is None:
+        kept = {}
+        object.__setattr__(model, STEPS_ATTRIBUTE, kept)  # past Keras's attribute tracking
     if key in kept:
         return kept[key]
     from manifoldviz.keras_import import keras_module

@@ -4,13 +4,16 @@ A sweep trains the same architecture again and again (52 models for the validati
 on 750 digits). Built fresh, every run traces the training loop anew (0.3 s, about 1 s more when
 XLA compiles it), which for small runs is most of the run. :func:`reusing` hands back one kept
 model per architecture instead, set to exactly the state a freshly built one starts in: its
-weights copied from the fresh model, its optimizer's variables (step count, slots such as
-RMSprop's running averages) copied from the fresh model's optimizer. Training it does the same
-arithmetic as training the fresh model, through steps :func:`~manifoldviz.training.loop.fit`
-has already compiled; tested equal weight for weight.
+variables (weights, and random layers' seed states) copied from the fresh model, its
+optimizer's variables (step count, slots such as RMSprop's running averages) copied from the
+fresh model's optimizer. Training it does the same arithmetic as training the fresh model kept,
+through steps :func:`~manifoldviz.training.loop.fit` has already compiled; tested equal weight
+for weight.
 
 The kept model changes with every run that reuses it: hand to :func:`reusing` only models whose
-run does not keep them (a sweep's runs return histories and numbers, not models).
+run does not keep them (a sweep's runs return histories and numbers, not models). A kept model
+trains through XLA whatever the run's size (:func:`~manifoldviz.training.loop.fit`), so a run
+of a sweep matches the sweep's first run, not a lone run of a model that was never kept.
 """
 
 from __future__ import annotations
@@ -25,18 +28,19 @@ _KEPT: OrderedDict[str, Any] = OrderedDict()
 
 
 def architecture_key(model: Any) -> str:
-    """What makes two compiled Keras models interchangeable once weights are copied: layer
-    types and settings (names and initializers aside), input shape, and optimizer settings."""
+    """What makes two compiled Keras models interchangeable once their state is copied: the
+    model's whole config (layers, settings and wiring; layer names by position, initializers
+    aside, since the weights are copied), its variables' shapes, and the optimizer's settings."""
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None:
         raise ValueError("reusing needs a compiled model (one with an optimizer)")
-    layers = [[type(layer).__name__, _settings(layer.get_config())] for layer in model.layers]
-    shapes = [list(v.shape) for v in model.weights]
+    names = {layer.name: f"#{i}" for i, layer in enumerate(model.layers)}
+    names[model.name] = "#model"
     described = {
         "model": type(model).__name__,
-        "layers": layers,
-        "weights": shapes,
-        "optimizer": [type(optimizer).__name__, _settings(optimizer.get_config())],
+        "config": _canonical(model.get_config(), names),
+        "variables": [list(v.shape) for v in model.variables],
+        "optimizer": [type(optimizer).__name__, _canonical(optimizer.get_config(), {})],
     }
     return json.dumps(described, sort_keys=True, default=repr)
 
@@ -54,7 +58,8 @@ def reusing(model: Any) -> Any:
             _KEPT.popitem(last=False)
         return model
     _KEPT.move_to_end(key)
-    for target, source in zip(kept.weights, model.weights, strict=True):
+    # Variables, not only weights: random layers' seed-generator states start fresh too.
+    for target, source in zip(kept.variables, model.variables, strict=True):
         target.assign(source)
     fresh = model.optimizer
     fresh.build(model.trainable_variables)  # its initial slots, whatever the optimizer
@@ -74,14 +79,17 @@ def forget() -> None:
     _KEPT.clear()
 
 
-def _settings(config: Any) -> Any:
-    """A layer's or optimizer's config without what differs between interchangeable twins."""
+def _canonical(config: Any, names: dict[str, str]) -> Any:
+    """A config without what differs between interchangeable twins: names (layer names become
+    their positions, wherever the wiring mentions them) and initializers."""
     if isinstance(config, dict):
         return {
-            k: _settings(v)
+            k: _canonical(v, names)
             for k, v in config.items()
             if k != "name" and not k.endswith("initializer")
         }
     if isinstance(config, (list, tuple)):
-        return [_settings(v) for v in config]
+        return [_canonical(v, names) for v in config]
+    if isinstance(config, str):
+        return names.get(config, config)
     return config
