@@ -107,7 +107,10 @@ def test_a_stopped_worker_starts_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "ran").exists()
 
 
-def test_scripts_share_one_worker_and_start_as_in_a_fresh_process(tmp_path: Path) -> None:
+def test_scripts_share_one_worker_and_start_as_in_a_fresh_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)
     scripts = tmp_path / "scripts"
     scripts.mkdir()
     for number in (1, 2):
@@ -117,7 +120,8 @@ def test_scripts_share_one_worker_and_start_as_in_a_fresh_process(tmp_path: Path
             "from manifoldviz_gallery.build import script_settings\n"
             "s = script_settings(__file__)\n"
             "seen = {'pid': os.getpid(), 'layer': keras.layers.Dense(1).name, 'cwd': os.getcwd(),\n"
-            "        'here': sys.path[0], 'main': __name__}\n"
+            "        'here': sys.path[0], 'main': __name__,\n"
+            "        'threads': os.environ.get('TF_NUM_INTRAOP_THREADS')}\n"
             "(s.out_dir / 'seen.json').write_text(json.dumps(seen))\n"
             "os.chdir('/')\n"
         )
@@ -131,9 +135,13 @@ def test_scripts_share_one_worker_and_start_as_in_a_fresh_process(tmp_path: Path
         assert seen["layer"] == "dense"  # Keras's names restart, as in a new process
         assert seen["cwd"] == str((tmp_path / "out").resolve())  # the first one's chdir undone
         assert seen["here"] == str(scripts.resolve()) and seen["main"] == "__main__"
+        assert seen["threads"] == str(os.cpu_count() or 1)  # one job: every core for TensorFlow
 
 
-def test_two_jobs_run_two_scripts_at_once_and_list_them_in_order(tmp_path: Path) -> None:
+def test_two_jobs_run_two_scripts_at_once_and_list_them_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)
     scripts = tmp_path / "scripts"
     scripts.mkdir()
     for number, other in ((1, 2), (2, 1)):
@@ -144,7 +152,8 @@ def test_two_jobs_run_two_scripts_at_once_and_list_them_in_order(tmp_path: Path)
             "import time\nfrom pathlib import Path\n"
             "from manifoldviz_gallery.build import script_settings\n"
             "s = script_settings(__file__)\n"
-            f"(s.out_dir / 'started').write_text('')\n"
+            "import os\n"
+            "(s.out_dir / 'started').write_text(os.environ['TF_NUM_INTRAOP_THREADS'])\n"
             f"other = s.out_dir.parent / 'plot_0{other}_meet' / 'started'\n"
             "deadline = time.time() + 60\n"
             "while not other.exists() and time.time() < deadline:\n    time.sleep(0.05)\n"
@@ -153,6 +162,8 @@ def test_two_jobs_run_two_scripts_at_once_and_list_them_in_order(tmp_path: Path)
     said: list[str] = []
     report = build(tmp_path / "out", scripts_dir=scripts, quick=True, jobs=2, progress=said.append)
     assert [entry.name for entry in report.built] == ["plot_01_meet", "plot_02_meet"]
+    threads = (tmp_path / "out" / "plot_01_meet" / "started").read_text()
+    assert threads == str(max(1, (os.cpu_count() or 1) // 2))  # the cores shared out
     for name in ("plot_01_meet", "plot_02_meet"):  # each script's own time, for logs and benches
         assert any(re.fullmatch(rf"gallery: {name}\.py built in [0-9.]+ s", m) for m in said)
     with pytest.raises(InvalidInputError, match="jobs"):
