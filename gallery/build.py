@@ -216,9 +216,9 @@ def build(
             for worker in workers:
                 worker.stop()
     for script in scripts:  # in name order, whichever finished first
-        if errors.get(script, "not run") is None:
+        if script in errors and errors[script] is None:
             report.built.append(entries[script])
-        elif script.name not in report.failed:
+        else:
             report.failed[script.name] = errors.get(script) or "not run"
     report_step(
         progress,
