@@ -35,10 +35,11 @@ ANNOUNCE = "gallery: running "
 BUILT = re.compile(r"gallery: (?P<name>plot_\w+)\.py built in (?P<seconds>[0-9.]+) s")
 
 
-def source_tree(commit: str, workdir: Path) -> Path:
+def source_tree(commit: str, workdir: Path, role: str) -> Path:
     """A byte-compiled worktree of ``commit`` under ``workdir`` (stable while the checkout
-    changes; compiled because this machine may set PYTHONDONTWRITEBYTECODE)."""
-    tree = workdir / f"tree-{commit}"
+    changes; compiled because this machine may set PYTHONDONTWRITEBYTECODE); ``role`` keeps
+    the two trees apart when both name the same commit."""
+    tree = workdir / f"{role}-{commit.replace('/', '_')}"
     subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-f", str(tree), commit],
         check=True,
@@ -118,13 +119,18 @@ def main() -> None:
     data = str(Path(args.data).resolve()) if args.data else None
     workdir = Path(tempfile.mkdtemp(prefix="mv-bench-gallery-"))
     try:
-        trees = {
-            "reference": source_tree(args.reference, workdir),
-            "this": source_tree(args.this, workdir),
-        }
+        trees = {}
+        for role, commit in (("reference", args.reference), ("this", args.this)):
+            try:
+                trees[role] = source_tree(commit, workdir, role)
+            except subprocess.CalledProcessError as failed:
+                why = (failed.stderr or b"").decode(errors="replace").strip().splitlines()
+                parser.error(f"cannot check out {commit}: {why[-1] if why else 'git failed'}")
         scripts = sorted(p.stem for p in (trees["this"] / "gallery").glob("plot_*.py"))
         if args.only:
             scripts = [s for s in scripts if any(w in s for w in args.only.split(","))]
+        if not scripts:
+            parser.error(f"no gallery script matches {args.only}")
         common = [s for s in scripts if (trees["reference"] / "gallery" / f"{s}.py").is_file()]
         extra = [s for s in scripts if s not in common]
         totals: dict[str, list[float]] = {name: [] for name in trees}
