@@ -19,12 +19,17 @@ the same answer:
   784 zero channels, with 784 noise channels) against the search it replaced (kept below).
 - ``frames``: 30 frames of a training-curve animation laid out once against each frame laid
   out on its own.
+- ``threads``: two chapter-MLP trainings side by side (two processes, 3 epochs on full MNIST
+  each), one TensorFlow thread apiece (the gallery's share with two jobs) against TensorFlow's
+  default of every core apiece.
+- ``collect``: the garbage collection a sweep runs after each run, with TensorFlow's and Keras's
+  heap frozen against the full collection it replaced.
 - ``recipe``: the cached dense autoencoder's recipe 3 (one-cycle Adam, 5 epochs) against recipe
   2 (Adam 2e-3, 9 epochs): seconds and test reconstruction loss, for latents 2 and 16 and seeds
   0-2 on full MNIST, and on the embedded 5,000-digit sample (epochs by ``epochs_for``).
 
 Usage:  python benchmarks/bench_components.py --data ../shared/data/mnist.npz
-        [--parts nearest,bootstrap,density,zeros,xla,kept,neighbours,frames,recipe]
+        [--parts nearest,bootstrap,density,zeros,xla,kept,neighbours,frames,threads,collect,recipe]
         [--rounds 2]
 """
 
@@ -294,6 +299,65 @@ def frames(n: int) -> None:
     report("30 curve frames", timed, f"{same} of 30 frames identical in every pixel")
 
 
+#: One chapter-MLP training, run as a process of its own by the ``threads`` part.
+SIDE_BY_SIDE = """
+import sys
+from manifoldviz.data.sources import load_mnist
+from manifoldviz.models.architectures import chapter_mlp
+from manifoldviz.training.loop import fit_classifier
+data = load_mnist(sys.argv[1])
+history = fit_classifier(chapter_mlp(784, 0), data.x_train.reshape(60000, -1), data.y_train,
+                         n_epochs=3, batch_size=128, seed=0, validation_split=0.2)
+print(round(history["val_accuracy"][-1], 4))
+"""
+
+
+def threads(path: str, n: int) -> None:
+    import subprocess
+    import sys
+
+    def side_by_side(tf_threads: int | None) -> list[str]:
+        env = dict(os.environ)
+        env.pop("TF_NUM_INTRAOP_THREADS", None)
+        if tf_threads is not None:
+            env["TF_NUM_INTRAOP_THREADS"] = str(tf_threads)
+        command = [sys.executable, "-c", SIDE_BY_SIDE, path]
+        both = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in "ab"]
+        return [process.communicate()[0].strip() for process in both]
+
+    timed = rounds(
+        {"one thread each": lambda: side_by_side(1), "default": lambda: side_by_side(None)}, n
+    )
+    agreement = f"val accuracy {timed['one thread each'][1]} vs {timed['default'][1]}"
+    report("two trainings side by side (start-up and import included)", timed, agreement)
+
+
+def collect(n: int) -> None:
+    import gc
+
+    from manifoldviz.models.architectures import chapter_mlp
+
+    chapter_mlp(784, 0)  # TensorFlow and Keras imported, a model built: a sweep's heap
+
+    def after_run(frozen: bool) -> int:
+        class Cycle:
+            def __init__(self) -> None:
+                self.me = self
+
+        if frozen:
+            gc.freeze()  # what the sweep freezes after each run's collection
+        try:
+            for _ in range(1000):  # the next run's garbage
+                Cycle()
+            return gc.collect()
+        finally:
+            gc.unfreeze()
+
+    timed = rounds({"heap frozen": lambda: after_run(True), "full": lambda: after_run(False)}, n)
+    agreement = f"objects freed {timed['heap frozen'][1]} vs {timed['full'][1]}"
+    report("collection after a run", timed, agreement)
+
+
 def recipe(data: Any) -> None:
     from manifoldviz.data.sources import load_mnist
     from manifoldviz.models import architectures
@@ -336,7 +400,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="full MNIST .npz")
     parser.add_argument(
-        "--parts", default="nearest,bootstrap,density,zeros,xla,kept,neighbours,frames,recipe"
+        "--parts",
+        default="nearest,bootstrap,density,zeros,xla,kept,neighbours,frames,threads,collect,recipe",
     )
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
@@ -355,6 +420,8 @@ def main() -> None:
         "kept": lambda: kept(data, args.rounds),
         "neighbours": lambda: neighbours(data, args.rounds),
         "frames": lambda: frames(args.rounds),
+        "threads": lambda: threads(args.data, args.rounds),
+        "collect": lambda: collect(max(args.rounds, 5)),
         "recipe": lambda: recipe(data),
     }
     for name in args.parts.split(","):

@@ -43,11 +43,11 @@ TF_THREADS = "TF_NUM_INTRAOP_THREADS"
 def tensorflow_threads(jobs: int) -> int:
     """TensorFlow threads per worker when ``jobs`` scripts share the cores: their share.
 
-    Two trainings side by side on two cores ran 3 epochs each in 5.96 s with one thread apiece
-    against 6.86 s with two apiece, which wait on each other. A model's float rounding can
-    depend on its thread count (the last digits of a loss curve), so the count follows the
-    ``jobs`` asked for, not how many scripts a build has: the same ``jobs`` gives the same
-    bytes, whether a script is built alone or with all the others.
+    Two trainings side by side on two cores took 0.90 of the time with one thread apiece as
+    with two apiece, which wait on each other (``bench_components.py --parts threads``). A
+    model's float rounding can depend on its thread count (the last digits of a loss curve),
+    so the count follows the ``jobs`` asked for, not how many scripts a build has: the same
+    ``jobs`` gives the same bytes, whether a script is built alone or with all the others.
     """
     return max(1, (os.cpu_count() or 1) // jobs)
 

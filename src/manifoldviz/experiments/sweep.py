@@ -231,7 +231,7 @@ def sweep(
             write_json_atomic(folder / RESULTS, partial.to_dict())
         # The last run's model and tensors go before the next is built. What survives (the
         # libraries the first run imported, kept models) is frozen: a full collection walks
-        # every tracked object, 0.2 s each time once TensorFlow and Keras are in; frozen ones
+        # every tracked object, 0.18 s each time once TensorFlow and Keras are in; frozen ones
         # are skipped, so each collection sees only what the next run makes.
         gc.collect()
         if freezing:
