@@ -45,7 +45,8 @@ class Trajectory:
         npz = base.with_suffix(".npz")
         with atomic_path(npz) as tmp:
             # float16 representations: half the size, far finer than any projection shows. They
-            # deflate to a third; float32 weights would only shrink to 0.92 for seconds of work.
+            # deflate well; float32 weights barely shrink, for seconds of work (bench_components.py
+            # --parts recording).
             write_npz(
                 tmp,
                 compress={"representations", "labels"},
