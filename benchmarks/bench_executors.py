@@ -15,7 +15,7 @@ import time
 
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.experiments import validation
-from manifoldviz.experiments.executor import make_executor
+from manifoldviz.runs.executor import make_executor
 
 
 def nap(seconds: float) -> float:

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.experiments.executor import Outcome, check_reachable, make_executor
+from manifoldviz.runs.executor import Outcome, check_reachable, make_executor
 
 ITEMS = [(f"item{i}", {"value": i}) for i in range(4)]
 

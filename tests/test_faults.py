@@ -339,6 +339,91 @@ def test_ctrl_c_during_a_sweep_then_rerun_resumes(tmp_path: Path) -> None:
     assert RECORD["SIGINT during a sweep, then rerun"]["trials"] >= 1, "never interrupted"
 
 
+SOAKS = {
+    "sweep": ["experiment", "noise-channels", *TINY, "--epochs", "1", "--seeds", "2"],
+    "compare-paths": [
+        "compare-paths",
+        *TINY,
+        "--models",
+        "dense",
+        "--latents",
+        "2",
+        "--datasets",
+        "mnist",
+        "--seeds",
+        "3",
+        "--pairs",
+        "3",
+        "--steps",
+        "5",
+    ],
+}
+#: Per-unit fields that differ between runs of the same settings (none are numbers of the study).
+TIMINGS = ("seconds", "elapsed", "duration")
+
+
+def comparable(results: Path) -> dict[str, Any]:
+    """A results file without timings, its units in a fixed order (resumed units come last)."""
+    saved = json.loads(results.read_text())
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if not any(t in k for t in TIMINGS)}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    saved = strip(saved)
+    for field in ("runs", "units"):
+        if field in saved:
+            saved[field] = sorted(saved[field], key=lambda u: json.dumps(u, sort_keys=True))
+    return saved
+
+
+def finished_units(results: Path) -> list[str]:
+    saved = json.loads(results.read_text())
+    return [
+        json.dumps(u.get("unit", [u.get("condition"), u.get("seed")]))
+        for u in saved.get("runs", saved.get("units", []))
+    ]
+
+
+@pytest.mark.parametrize("study", sorted(SOAKS))
+def test_sigkill_at_random_moments_then_resume_equals_an_uninterrupted_run(
+    tmp_path: Path, study: str
+) -> None:
+    """Kill a study at a random moment, resume it; repeat. The results file always parses, no
+    finished unit is lost or counted twice, and the end equals an uninterrupted run's."""
+    rng = random.Random(f"{os.environ.get('MANIFOLDVIZ_TEST_SEED', '0')}-{study}")
+    args = SOAKS[study]
+    cache = tmp_path / "cache"
+    started = time.monotonic()
+    code, _, err = finish(spawn(command(*args, "--out", str(tmp_path / "whole"), "-q"), cache))
+    assert code == 0, err
+    duration = time.monotonic() - started
+    reference = comparable(tmp_path / "whole" / "results.json")
+    for trial in range(max(1, TRIALS // 3)):
+        out = tmp_path / f"killed{trial}"
+        results = out / "results.json"
+        kept: list[str] = []
+        for _ in range(3):  # kill up to three times, then let it finish
+            process = spawn(command(*args, "--out", str(out), "-q"), cache)
+            time.sleep(rng.uniform(0.5, duration))
+            kill(process)
+            if results.exists():
+                now = finished_units(results)  # parses: never half a file
+                assert len(now) == len(set(now)), "a unit counted twice"
+                assert set(kept) <= set(now), "a finished unit was lost"
+                kept = now
+        code, _, err = finish(spawn(command(*args, "--out", str(out), "-q"), cache))
+        assert code == 0, err
+        assert comparable(results) == reference
+        record(
+            f"SIGKILL at random moments, then resume ({study})",
+            {"trials": 1, "kills": 3, "units kept": len(kept), "units lost or duplicated": 0},
+        )
+
+
 # --- several processes, one entry; a dead lock holder ----------------------------------------
 
 

@@ -26,7 +26,7 @@ import pytest
 
 pytest.importorskip("ray")
 
-from manifoldviz.experiments.executor import probe_ray_head, ray_token
+from manifoldviz.runs.executor import probe_ray_head, ray_token
 
 pytestmark = pytest.mark.slow
 

@@ -128,6 +128,33 @@ def test_compare_paths_writes_every_pair_the_summary_and_the_figures(board) -> N
 
 
 @pytest.mark.slow
+def test_a_board_made_with_another_training_is_never_resumed_into(
+    board, tiny_mnist, monkeypatch
+) -> None:
+    from manifoldviz.reports.compare_paths import compare_paths
+    from manifoldviz.training import loop
+
+    _, out, store = board
+    before = (out / "results.json").read_bytes()
+    monkeypatch.setattr(loop, "TRAINING_VERSION", loop.TRAINING_VERSION + 1)
+    with pytest.raises(InvalidInputError, match="training") as raised:
+        compare_paths(
+            ("dense",),
+            (2,),
+            datasets=("mnist", "rotation"),
+            n_pairs=4,
+            n_seeds=1,
+            n_steps=5,
+            data=tiny_mnist,
+            out_dir=out,
+            store=store,
+            quick=True,
+        )
+    assert "\n" not in str(raised.value) and raised.value.param == "out_dir"
+    assert (out / "results.json").read_bytes() == before  # the old units are left as they were
+
+
+@pytest.mark.slow
 def test_an_interrupted_board_resumes_without_retraining(board, tiny_mnist) -> None:
     from manifoldviz.reports.compare_paths import compare_paths
 
@@ -164,8 +191,8 @@ def test_an_interrupted_board_resumes_without_retraining(board, tiny_mnist) -> N
 
 @pytest.mark.slow
 def test_units_run_in_worker_processes_too(tiny_mnist, tmp_path: Path) -> None:
-    from manifoldviz.experiments.executor import make_executor
     from manifoldviz.reports.compare_paths import compare_paths
+    from manifoldviz.runs.executor import make_executor
     from manifoldviz.store import Store
 
     result = compare_paths(

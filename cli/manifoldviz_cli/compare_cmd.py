@@ -138,9 +138,9 @@ def compare_paths(
     and the smoothness of Berthelot et al. (2019). Means come with 95% bootstrap intervals;
     the last line says which paired differences are significant. An interrupted run resumes.
     """
-    from manifoldviz.experiments.executor import make_executor
-    from manifoldviz.experiments.sweep import check_out_dir
     from manifoldviz.reports.compare_paths import compare_paths as run_board
+    from manifoldviz.runs.executor import make_executor
+    from manifoldviz.runs.results_file import check_out_dir
 
     folder = check_out_dir(out_dir)
     board = run_board(

@@ -55,9 +55,9 @@ def _settings(options: dict[str, Any]) -> dict[str, Any]:
 
 def _run(name: str, settings: Any, options: dict[str, Any]) -> None:
     """Build the executor, run and report; failed runs make the exit status 1."""
-    from manifoldviz.experiments.executor import make_executor
-    from manifoldviz.experiments.sweep import check_out_dir
     from manifoldviz.reports.experiments import run_experiment
+    from manifoldviz.runs.executor import make_executor
+    from manifoldviz.runs.results_file import check_out_dir
 
     quiet = options["quiet"]
     folder = check_out_dir(options["out_dir"] or Path("results") / name)

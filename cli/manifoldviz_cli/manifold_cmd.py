@@ -91,8 +91,8 @@ def manifold(
     """Test the manifold hypothesis: the intrinsic dimension of MNIST, per digit and with
     784 zero or noise channels added, next to the ambient dimension."""
     from manifoldviz.experiments.intrinsic_dimension import ManifoldConfig, run
-    from manifoldviz.experiments.sweep import check_out_dir
     from manifoldviz.reports.intrinsic_dimension import save_report
+    from manifoldviz.runs.results_file import check_out_dir
 
     folder = check_out_dir(out_dir)
     config = ManifoldConfig(

@@ -76,7 +76,7 @@ def epochs_option(default: int, help: str = "Training epochs.") -> Callable[[F],
 
 def executor_options(func: F) -> F:
     """--executor (the executor module's choices), --workers and --address."""
-    from manifoldviz.experiments.executor import EXECUTORS
+    from manifoldviz.runs.executor import EXECUTORS
 
     options = [
         click.option(

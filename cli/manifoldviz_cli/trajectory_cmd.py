@@ -20,7 +20,7 @@ from manifoldviz_cli.options import (
 
 
 def _folder(out_dir: Path) -> Path:
-    from manifoldviz.experiments.sweep import check_out_dir
+    from manifoldviz.runs.results_file import check_out_dir
 
     return check_out_dir(out_dir)
 

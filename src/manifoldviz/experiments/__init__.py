@@ -8,7 +8,7 @@
 - :mod:`~manifoldviz.experiments.intrinsic_dimension` (with
   :mod:`~manifoldviz.experiments.dimension_estimators`): the manifold hypothesis, measured.
 - :mod:`~manifoldviz.experiments.fitmorph`: a 2-D toy from random through robust fit to overfit.
-- :mod:`~manifoldviz.experiments.sweep` and :mod:`~manifoldviz.experiments.executor`: the
+- :mod:`~manifoldviz.experiments.sweep` and :mod:`~manifoldviz.runs.executor`: the
   resumable sweep loop and where its runs execute.
 
 The registry of the chapter's experiments (name, module, figures) is

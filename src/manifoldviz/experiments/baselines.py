@@ -19,10 +19,10 @@ import numpy as np
 from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import flatten_scaled, imbalanced_binary
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.experiments.executor import Executor
 from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
+from manifoldviz.runs.executor import Executor
 from manifoldviz.training.loop import fit_classifier, predict_classes
 from manifoldviz.training.pool import reusing
 

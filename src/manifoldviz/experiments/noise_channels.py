@@ -24,10 +24,10 @@ import numpy as np
 
 from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import noise_channels
-from manifoldviz.experiments.executor import Executor
 from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
+from manifoldviz.runs.executor import Executor
 from manifoldviz.training.loop import as_tensor, fit_classifier
 from manifoldviz.training.pool import reusing
 

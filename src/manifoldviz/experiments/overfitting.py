@@ -16,10 +16,10 @@ import numpy as np
 from manifoldviz.data.sources import MnistData, stratified_subset
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.experiments.executor import Executor
 from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
+from manifoldviz.runs.executor import Executor
 from manifoldviz.training.loop import fit_classifier
 from manifoldviz.training.pool import reusing
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import flatten_scaled, shuffled_labels
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.experiments.executor import Executor
 from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
+from manifoldviz.runs.executor import Executor
 from manifoldviz.training.loop import accuracy, fit_classifier
 from manifoldviz.training.pool import reusing
 

@@ -1,20 +1,17 @@
-"""What every experiment shares: settings, runs, the resumable results file and the sweep loop.
+"""What every chapter experiment shares: settings, runs, and the sweep over conditions × seeds.
 
-A sweep is a list of (condition, seed) runs. Each finished run is appended to ``results.json``
+A sweep is a list of (condition, seed) runs handed to the one engine
+(:func:`manifoldviz.runs.engine.run_units`): each finished run is appended to ``results.json``
 (rewritten atomically), so an interrupted sweep resumes where it stopped and a half-finished
 run never corrupts the file. A results file made with other settings is never overwritten.
 """
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -22,12 +19,13 @@ import numpy.typing as npt
 from manifoldviz.atomic import write_json_atomic
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.experiments.executor import Executor, Outcome, SequentialExecutor
-from manifoldviz.progress import Progress, report_step
+from manifoldviz.progress import Progress
 from manifoldviz.provenance import library_versions
-from manifoldviz.training.loop import TRAINING_VERSION
+from manifoldviz.runs.engine import Plan, run_units
+from manifoldviz.runs.executor import Executor, SequentialExecutor
+from manifoldviz.runs.results_file import RESULTS, check_out_dir, load_finished, settings_key
 
-RESULTS = "results.json"
+__all__ = ["RESULTS", "ExperimentResult", "Run", "Settings", "check_out_dir", "sweep"]
 
 
 @dataclass(frozen=True)
@@ -105,57 +103,6 @@ class ExperimentResult:
         }
 
 
-def settings_key(experiment: str, settings: Mapping[str, Any], data: Mapping[str, Any]) -> str:
-    """What a results file's runs were made with: experiment, settings, data, training version."""
-    described = [experiment, settings, data["fingerprint"], TRAINING_VERSION]
-    text = json.dumps(described, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-@overload
-def check_out_dir(out_dir: None) -> None: ...
-@overload
-def check_out_dir(out_dir: str | os.PathLike[str]) -> Path: ...
-def check_out_dir(out_dir: str | os.PathLike[str] | None) -> Path | None:
-    """An output folder may not be an existing file (the report writer creates it if missing).
-
-    It, or the nearest folder above it that exists, must be writable: checked now, before any
-    run is trained, rather than when the first result is saved.
-    """
-    if out_dir is None:
-        return None
-    path = Path(out_dir)
-    if path.exists() and not path.is_dir():
-        raise InvalidInputError(f"{path} is a file; give a folder", param="out")
-    existing = path.absolute()
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise InvalidInputError(f"{existing} is a file; cannot make {path} there", param="out")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise InvalidInputError(f"folder {existing} is not writable", param="out")
-    return path
-
-
-def load_finished(path: Path | None, experiment: str, key: str) -> list[Run]:
-    """Runs already in ``path/results.json`` for exactly these settings (for resuming)."""
-    if path is None or not (path / RESULTS).is_file():
-        return []
-    try:
-        saved = json.loads((path / RESULTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise InvalidInputError(
-            f"{path / RESULTS} is not readable JSON; move it away", param="out"
-        ) from None
-    if saved.get("experiment") != experiment or saved.get("settings_key") != key:
-        raise InvalidInputError(
-            f"{path / RESULTS} holds a {saved.get('experiment', 'different')} run with other "
-            "settings; choose another --out folder or remove it",
-            param="out",
-        )
-    return [Run(**run) for run in saved.get("runs", [])]
-
-
 def sweep(
     experiment: str,
     settings: Settings,
@@ -179,71 +126,49 @@ def sweep(
         data = load_mnist(
             settings.data, limit=settings.limit, seed=settings.seed, progress=progress
         )
-    executor = executor or SequentialExecutor()
-    in_process = isinstance(executor, SequentialExecutor)
     described = data.describe()
     plain = asdict(settings)
     key = settings_key(experiment, plain, described)
-    runs = load_finished(folder, experiment, key)
+    runs = [Run(**run) for run in load_finished(folder, experiment, key, "runs")]
     failures: list[dict[str, Any]] = []
     done = {(run.condition, run.seed) for run in runs}
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-    todo = []
+    todo, units = [], {}
     for condition in conditions:
         for seed in settings.seeds:
+            unit = f"{condition}, seed {seed}"
             if (condition, seed) in done:
                 if progress:
-                    progress(f"{experiment}: {condition}, seed {seed} already done; kept")
+                    progress(f"{experiment}: {unit} already done; kept")
             else:
-                todo.append((f"{condition}|{seed}", {"condition": condition, "seed": seed}))
+                units[unit] = (condition, seed)
+                todo.append((unit, {"condition": condition, "seed": seed}))
 
-    n_finished = 0
+    def failed(unit: str, error: str, attempts: int) -> None:
+        condition, seed = units[unit]
+        failures.append(
+            {"condition": condition, "seed": seed, "error": error, "attempts": attempts}
+        )
 
-    def finished(outcome: Outcome) -> None:
-        nonlocal n_finished
-        n_finished += 1
-        condition, seed = outcome.key.rsplit("|", 1)
-        if outcome.ok:
-            runs.append(outcome.value)
-            report_step(
-                progress,
-                f"{experiment}: {condition}, seed {seed} finished",
-                label=f"{experiment} runs",
-                done=n_finished,
-                total=len(todo),
-                unit="run",
-            )
-        else:
-            failures.append(
-                {
-                    "condition": condition,
-                    "seed": int(seed),
-                    "error": outcome.error,
-                    "attempts": outcome.attempts,
-                }
-            )
-            if progress:
-                first_line = (outcome.error or "").splitlines()[0]
-                progress(f"{experiment}: {condition}, seed {seed} FAILED: {first_line}")
+    def checkpoint() -> None:
         if folder is not None:
             partial = ExperimentResult(experiment, plain, described, list(runs), key, failures)
             write_json_atomic(folder / RESULTS, partial.to_dict())
-        # The last run's model and tensors go before the next is built. What survives (the
-        # libraries the first run imported, kept models) is frozen: a full collection walks
-        # every tracked object, 0.18 s each time once TensorFlow and Keras are in; frozen ones
-        # are skipped, so each collection sees only what the next run makes.
-        gc.collect()
-        if freezing:
-            gc.freeze()
 
-    shared = {"data": data, "settings": settings, "progress": progress if in_process else None}
-    freezing = gc.get_freeze_count() == 0  # a caller's own freeze is left alone
-    try:
-        executor.map(train_run, shared, todo, finished)
-    finally:
-        if freezing:
-            gc.unfreeze()
+    in_process = executor is None or isinstance(executor, SequentialExecutor)
+    run_units(
+        Plan(experiment, len(conditions) * len(settings.seeds), len(done), len(todo)),
+        train_run,
+        {"data": data, "settings": settings, "progress": progress if in_process else None},
+        todo,
+        on_value=lambda _unit, run: runs.append(run),
+        on_failure=failed,
+        checkpoint=checkpoint,
+        executor=executor,
+        progress=progress,
+        unit_name="run",
+    )
     order = {
         (c, s): i for i, (c, s) in enumerate((c, s) for c in conditions for s in settings.seeds)
     }

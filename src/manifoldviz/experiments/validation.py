@@ -20,10 +20,10 @@ import numpy.typing as npt
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.experiments.executor import Executor
 from manifoldviz.experiments.sweep import ExperimentResult, Run, Settings, sweep
 from manifoldviz.models.architectures import chapter_mlp
 from manifoldviz.progress import Progress
+from manifoldviz.runs.executor import Executor
 from manifoldviz.seeding import rng
 from manifoldviz.training.loop import accuracy, fit_classifier
 from manifoldviz.training.pool import reusing

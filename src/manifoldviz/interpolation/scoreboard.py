@@ -30,7 +30,13 @@ from manifoldviz.interpolation.controls import judges_for
 from manifoldviz.interpolation.known_manifold import KNOWN_MEASURES, KNOWN_PATHS, evaluate_known
 from manifoldviz.interpolation.measures import MEASURES, control_pairs
 from manifoldviz.models.architectures import ARCHITECTURES
-from manifoldviz.models.cached import AutoencoderSpec, ClassifierSpec, autoencoder, classifier
+from manifoldviz.models.cached import (
+    AutoencoderSpec,
+    ClassifierSpec,
+    autoencoder,
+    classifier,
+    is_cached,
+)
 from manifoldviz.progress import Progress
 from manifoldviz.seeding import rng
 from manifoldviz.store import Store
@@ -160,6 +166,22 @@ def evaluate_mnist(
             "classifier_test_accuracy": mlp.info.get("test_accuracy"),
         },
     }
+
+
+def models_to_train(units: list[Unit], data: MnistData, store: Store) -> int:
+    """How many models the units will train at most: MNIST autoencoders and classifiers not in
+    the cache, and every known-manifold autoencoder (its training data is made by the unit)."""
+    needed = set()
+    for unit in units:
+        if unit.dataset != "mnist":
+            needed.add(unit.key)
+            continue
+        spec = AutoencoderSpec(unit.model, unit.latent_dim)
+        if not is_cached(data, spec, seed=unit.seed, store=store):
+            needed.add(unit.key)
+        if not is_cached(data, ClassifierSpec(), seed=unit.seed, store=store):
+            needed.add(f"classifier seed {unit.seed}")
+    return len(needed)
 
 
 def evaluate_unit(

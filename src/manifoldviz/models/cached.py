@@ -118,6 +118,26 @@ def _cached(
     return entry
 
 
+def is_cached(
+    data: MnistData,
+    spec: AutoencoderSpec | ClassifierSpec,
+    *,
+    seed: int = 0,
+    store: Store | None = None,
+) -> bool:
+    """Whether the model for ``spec`` trained on ``data`` is in the cache (nothing is trained).
+
+    Used to say, before a sweep starts, how many models it will train.
+    """
+    store = store or Store()
+    kind = (
+        f"autoencoder-{spec.architecture}"
+        if isinstance(spec, AutoencoderSpec)
+        else "classifier-mlp"
+    )
+    return store.entry_path(kind, _entry_spec(spec, data, seed)).is_dir()
+
+
 def autoencoder(
     data: MnistData,
     spec: AutoencoderSpec | None = None,

@@ -10,9 +10,6 @@ known manifolds an example pair beside its true path and the latent-size sweep.
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,8 +21,6 @@ from manifoldviz.atomic import write_json_atomic
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
-from manifoldviz.experiments.executor import Executor, Outcome, SequentialExecutor
-from manifoldviz.experiments.sweep import check_out_dir
 from manifoldviz.figures.known_manifold import draw_known_example, draw_latent_sweep
 from manifoldviz.figures.scoreboard import draw_difference_table, draw_pair_multiples
 from manifoldviz.figures.style import lecture_style, new_figure, save_figure
@@ -35,11 +30,14 @@ from manifoldviz.interpolation.measures import MEASURES
 from manifoldviz.interpolation.morph import ENDPOINTS
 from manifoldviz.interpolation.paths import check_steps, step_times
 from manifoldviz.models.cached import AutoencoderSpec, autoencoder
-from manifoldviz.progress import Progress, report_step
+from manifoldviz.progress import Progress
 from manifoldviz.provenance import library_versions
+from manifoldviz.runs.engine import Plan, run_units
+from manifoldviz.runs.executor import Executor, SequentialExecutor
+from manifoldviz.runs.results_file import RESULTS, check_out_dir, load_finished, settings_key
 from manifoldviz.store import Store
 
-RESULTS = "results.json"
+STUDY = "compare-paths"
 #: Pairs shown at each end of the small-multiples figure.
 N_SHOWN = 3
 
@@ -130,7 +128,7 @@ class Scoreboard:
             What ``results.json`` holds.
         """
         return {
-            "experiment": "compare-paths",
+            "experiment": STUDY,
             "settings": self.settings,
             "settings_key": key,
             "data": self.data,
@@ -177,30 +175,6 @@ def _numbers(interval: list[float | None]) -> tuple[float, float, float]:
     return a, b, c
 
 
-def _settings_key(settings: ScoreboardSettings, data: MnistData) -> str:
-    plain = asdict(settings)
-    text = json.dumps(["compare-paths", plain, data.fingerprint()], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _load_finished(folder: Path | None, key: str) -> list[dict[str, Any]]:
-    if folder is None or not (folder / RESULTS).is_file():
-        return []
-    try:
-        saved = json.loads((folder / RESULTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise InvalidInputError(
-            f"{folder / RESULTS} is not readable JSON; move it away", param="out"
-        ) from None
-    if saved.get("experiment") != "compare-paths" or saved.get("settings_key") != key:
-        raise InvalidInputError(
-            f"{folder / RESULTS} holds a run with other settings; choose another --out folder "
-            "or remove it",
-            param="out",
-        )
-    return list(saved.get("units", []))
-
-
 def compare_paths(
     models: tuple[str, ...] | list[str] = ("dense", "conv", "vae"),
     latent_dims: tuple[int, ...] | list[int] = (2, 16),
@@ -239,7 +213,7 @@ def compare_paths(
         Where ``results.json`` and the figures go; a run with the same settings resumes there.
     executor
         Where units run (default: this process); see
-        :func:`manifoldviz.experiments.executor.make_executor`.
+        :func:`manifoldviz.runs.executor.make_executor`.
     store
         The model cache (default: the per-user cache, or ``$MANIFOLDVIZ_CACHE``).
     figure_format
@@ -282,10 +256,10 @@ def compare_paths(
     if not isinstance(data, MnistData):
         data = load_mnist(data, limit=limit, seed=seed, progress=progress)
     store = store or Store(progress=progress)
-    executor = executor or SequentialExecutor()
-    in_process = isinstance(executor, SequentialExecutor)
-    key = _settings_key(settings, data)
-    units = _load_finished(folder, key)
+    plain = asdict(settings)
+    described = data.describe()
+    key = settings_key(STUDY, plain, described)
+    units = load_finished(folder, STUDY, key, "units")
     done = {scoreboard.Unit(**u["unit"]).key for u in units}
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -294,41 +268,15 @@ def compare_paths(
         if unit.key not in done:
             todo.append((unit.key, asdict(unit)))
         elif progress:
-            progress(f"compare-paths: {unit.key} already done; kept")
+            progress(f"{STUDY}: {unit.key} already done; kept")
     failures: list[dict[str, Any]] = []
-    plain = asdict(settings)
 
     def write(summary: dict[str, Any]) -> None:
         if folder is not None:
-            board = Scoreboard(plain, data.describe(), units, summary, failures)
+            board = Scoreboard(plain, described, units, summary, failures)
             write_json_atomic(folder / RESULTS, board.to_dict(key))
 
-    n_finished = 0
-
-    def finished(outcome: Outcome) -> None:
-        nonlocal n_finished
-        n_finished += 1
-        if outcome.ok:
-            units.append(outcome.value)
-            report_step(
-                progress,
-                f"compare-paths: {outcome.key} finished",
-                label="compare-paths units",
-                done=n_finished,
-                total=len(todo),
-                unit="unit",
-            )
-        else:
-            failures.append(
-                {"unit": outcome.key, "error": outcome.error, "attempts": outcome.attempts}
-            )
-            if progress:
-                progress(
-                    f"compare-paths: {outcome.key} FAILED: {(outcome.error or '').splitlines()[0]}"
-                )
-        write({"configs": {}, "significant": [], "sentence": "(incomplete)"})
-        gc.collect()
-
+    in_process = executor is None or isinstance(executor, SequentialExecutor)
     shared = {
         "data": data,
         "n_pairs": settings.n_pairs,
@@ -338,7 +286,26 @@ def compare_paths(
         "quick": settings.quick,
         "progress": progress if in_process else None,
     }
-    executor.map(scoreboard.evaluate_unit, shared, todo, finished)
+    run_units(
+        Plan(
+            STUDY,
+            len(settings.units),
+            len(done),
+            scoreboard.models_to_train(
+                [u for u in settings.units if u.key not in done], data, store
+            ),
+        ),
+        scoreboard.evaluate_unit,
+        shared,
+        todo,
+        on_value=lambda _key, value: units.append(value),
+        on_failure=lambda unit, error, attempts: failures.append(
+            {"unit": unit, "error": error, "attempts": attempts}
+        ),
+        checkpoint=lambda: write({"configs": {}, "significant": [], "sentence": "(incomplete)"}),
+        executor=executor,
+        progress=progress,
+    )
     order = {unit.key: i for i, unit in enumerate(settings.units)}
     units.sort(key=lambda u: order.get(scoreboard.Unit(**u["unit"]).key, len(order)))
     summary = scoreboard.summarise(units, seed=settings.seed)

@@ -24,12 +24,12 @@ from manifoldviz.experiments import (
     shuffled_labels,
     validation,
 )
-from manifoldviz.experiments.executor import Executor
 from manifoldviz.experiments.sweep import RESULTS, ExperimentResult, Settings
 from manifoldviz.figures import curves
 from manifoldviz.figures import protocols as figures
 from manifoldviz.figures.frames import write_animation
 from manifoldviz.progress import Progress
+from manifoldviz.runs.executor import Executor
 
 
 @dataclass(frozen=True)
