@@ -34,9 +34,7 @@ from manifoldviz.seeding import rng
 from manifoldviz.store import Store
 
 #: Part of the cache key: a change to how judges are built or checked never reuses old ones.
-#: 2: the classifier features of the reference digits are kept in the entry (float16).
-#: 5: both reference sets are kept with a nearest-neighbour index (:mod:`.nearest`).
-JUDGES_VERSION = 5
+JUDGES_VERSION = 6
 #: Pairs of real test digits in each control group.
 N_CONTROL_PAIRS = 500
 #: Training digits searched for each frame's nearest neighbour in classifier features.

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from manifoldviz.arrays import FloatArray
 from manifoldviz.interpolation.nearest import NearestIndex
 from manifoldviz.seeding import rng
+from manifoldviz.statistics import LEVEL, N_RESAMPLES, percentile_interval, resample_counts
 
 #: A kept measure ranks a pixel blend below a real digit at least this often (AUROC).
 SEPARATES_BLENDS = 0.75
@@ -430,52 +431,24 @@ def _weighted_auroc(
     return np.where(undefined, np.nan, result)
 
 
-def bootstrap_interval(
-    values: Callable[[npt.NDArray[np.intp]], float],
-    n: int,
-    *,
-    seed: int,
-    n_resamples: int = 400,
-    level: float = 0.95,
-) -> tuple[float, float]:
-    """A percentile bootstrap interval of a statistic of ``n`` paired rows, seeded.
-
-    Parameters
-    ----------
-    values
-        ``values(indices)``: the statistic on the rows ``indices`` (drawn with replacement).
-    n
-        How many rows there are.
-    seed, n_resamples, level
-        The resampling's seed, its size, and the interval's coverage.
-
-    Returns
-    -------
-    tuple of float
-        The interval's lower and upper ends.
-    """
-    generator = rng(seed, "bootstrap")
-    draws = np.array([values(generator.integers(0, n, n)) for _ in range(n_resamples)])
-    return _percentile_interval(draws, level)
-
-
 def paired_auroc_interval(
     worse_control: FloatArray,
     worse_real: FloatArray,
     *,
     seed: int,
-    n_resamples: int = 400,
-    level: float = 0.95,
+    n_resamples: int = N_RESAMPLES,
+    level: float = LEVEL,
 ) -> tuple[float, float]:
-    """:func:`bootstrap_interval` of the :func:`auroc` of paired rows (each control image and
-    the real digit it was made from), with the same draws, computed for all resamples at once.
+    """The bootstrap interval of the :func:`auroc` of paired rows (each control image and the
+    real digit it was made from): :func:`~manifoldviz.statistics.bootstrap_interval`'s draws,
+    computed for all resamples at once.
 
     Parameters
     ----------
     worse_control, worse_real
         (n,) scores oriented so that larger is worse, row i of each from the same digit.
     seed, n_resamples, level
-        As for :func:`bootstrap_interval`.
+        As for :func:`~manifoldviz.statistics.bootstrap_interval`.
 
     Returns
     -------
@@ -487,21 +460,8 @@ def paired_auroc_interval(
     n = len(control)
     if not n:
         return float("nan"), float("nan")
-    generator = rng(seed, "bootstrap")
-    counts = np.array(
-        [np.bincount(generator.integers(0, n, n), minlength=n) for _ in range(n_resamples)],
-        np.float64,
-    )
-    return _percentile_interval(_weighted_auroc(control, real, counts, counts), level)
-
-
-def _percentile_interval(draws: npt.NDArray[np.float64], level: float) -> tuple[float, float]:
-    draws = draws[np.isfinite(draws)]
-    if not len(draws):
-        return float("nan"), float("nan")
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(draws, [tail, 100 - tail])
-    return float(low), float(high)
+    counts = resample_counts(n, seed=seed, n_resamples=n_resamples)
+    return percentile_interval(_weighted_auroc(control, real, counts, counts), level)
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,12 @@ from manifoldviz.models.cached import (
 )
 from manifoldviz.progress import Progress
 from manifoldviz.seeding import rng
+from manifoldviz.statistics import bootstrap_mean
 from manifoldviz.store import Store
 
 DATASETS = ("mnist", "lines", "rotation")
 MNIST_PATHS = ("pixel", "lerp", "slerp")
 LATENT_PATHS = ("lerp", "slerp")
-#: Bootstrap resamples for every interval (seeded).
-N_RESAMPLES = 2000
 
 
 @dataclass(frozen=True)
@@ -259,25 +258,6 @@ def evaluate_unit(
 
 # ---------------------------------------------------------------------------------------------
 # Statistics
-
-
-def bootstrap_mean(
-    values: npt.ArrayLike, *, seed: int, n_resamples: int = N_RESAMPLES
-) -> tuple[float, float, float]:
-    """Mean of ``values`` (NaNs dropped) and its 95% percentile bootstrap interval, seeded.
-
-    Returns
-    -------
-    tuple of float
-        (mean, low, high); all NaN when no value is finite.
-    """
-    x = np.asarray(values, np.float64)
-    x = x[np.isfinite(x)]
-    if not len(x):
-        return float("nan"), float("nan"), float("nan")
-    draws = x[rng(seed, "scoreboard-bootstrap").integers(0, len(x), (n_resamples, len(x)))]
-    low, high = np.percentile(draws.mean(axis=1), [2.5, 97.5])
-    return float(x.mean()), float(low), float(high)
 
 
 def _number(value: Any) -> float:
