@@ -169,7 +169,7 @@ def test_interpolate_end_to_end(tmp_path: Path) -> None:
     assert "latent path" in result.output and f"wrote {out}" in result.output
     recorded = json.loads(metrics.read_text())
     assert recorded["settings"]["data"]["source"] == "sample"
-    assert len(recorded["evidence"]["latent"]) == 6
+    assert len(recorded["evidence"]["linear"]) == 6
     first = out.read_bytes()
     assert run(*args, "--quiet").exit_code == 0
     assert out.read_bytes() == first  # same seed, same bytes

@@ -140,8 +140,8 @@ def test_report_files(tiny_mnist, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("make", "param"),
     [
-        (lambda: noise_channels.NoiseChannelsConfig(n_seeds=0), "seeds"),
-        (lambda: noise_channels.NoiseChannelsConfig(n_epochs=0), "epochs"),
+        (lambda: noise_channels.NoiseChannelsConfig(n_seeds=0), "n_seeds"),
+        (lambda: noise_channels.NoiseChannelsConfig(n_epochs=0), "n_epochs"),
         (lambda: shuffled_labels.ShuffledLabelsConfig(label_noise=(1.5,)), "label_noise"),
         (lambda: run_experiment("bogus", noise_channels.NoiseChannelsConfig(), "x"), "experiment"),
     ],

@@ -93,7 +93,7 @@ def test_manifold_run_on_the_sample(tiny_mnist, tmp_path: Path) -> None:
     [
         ({"subsample": 50, "estimators": ("mle-k20",)}, "subsample"),
         ({"estimators": ("pca",)}, "estimators"),
-        ({"n_repeats": 0}, "repeats"),
+        ({"n_repeats": 0}, "n_repeats"),
         ({"latent_sizes": (0,)}, "latent_sizes"),
     ],
 )

@@ -32,8 +32,8 @@ def test_paths_have_the_promised_shape_and_endpoints(result, tiny_mnist) -> None
 
 
 def test_evidence_and_a_verdict_on_measures_that_passed_the_controls(result) -> None:
-    assert [len(result.evidence[k]) for k in ("pixel", "latent")] == [6, 6]
-    pixel, latent = result.summary["pixel"], result.summary["latent"]
+    assert [len(result.evidence[k]) for k in ("pixel", "linear")] == [6, 6]
+    pixel, latent = result.summary["pixel"], result.summary["linear"]
     # The autoencoder's own error favours the latent path by construction: reported, never kept.
     assert latent["mean_reconstruction_error"] < pixel["mean_reconstruction_error"]
     assert "reconstruction_error" not in result.controls["kept"]
@@ -111,8 +111,10 @@ def test_training_is_reproducible_for_a_seed(tiny_mnist, tmp_path: Path) -> None
     [
         ({"a": 10, "b": 1}, "a"),
         ({"a": 1.5, "b": 1}, "a"),
-        ({"a": 1, "b": 2, "n_steps": 1}, "steps"),
-        ({"a": 1, "b": 2, "path": "cubic"}, "path"),
+        ({"a": 1, "b": 2, "n_steps": 1}, "n_steps"),
+        ({"a": 1, "b": 2, "methods": ("pixel", "cubic")}, "methods"),
+        ({"a": 1, "b": 2, "methods": ()}, "methods"),
+        ({"a": 1, "b": 2, "methods": ("linear", "linear")}, "methods"),
         ({"a": 1, "b": 2, "model": "gan"}, "model"),
         ({"a": 1, "b": 2, "index_a": 10**6}, "index_a"),
         ({"a": 1, "b": 2, "endpoints": "decoded"}, "endpoints"),

@@ -77,8 +77,8 @@ def test_baselines_show_that_accuracy_flatters(tiny_mnist) -> None:
     ("make", "param"),
     [
         (lambda: validation.ValidationConfig(k=1), "k"),
-        (lambda: validation.ValidationConfig(iterations=0), "repetitions"),
-        (lambda: validation.ValidationConfig(n_repeats=0), "repeats"),
+        (lambda: validation.ValidationConfig(iterations=0), "iterations"),
+        (lambda: validation.ValidationConfig(n_repeats=0), "n_repeats"),
         (lambda: baselines.BaselineConfig(imbalance=1.0), "imbalance"),
         (lambda: baselines.BaselineConfig(imbalance=0.0), "imbalance"),
     ],

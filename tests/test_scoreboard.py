@@ -64,8 +64,8 @@ def test_a_worse_latent_path_is_reported_as_such(seed: int) -> None:
     [
         ({"datasets": ("cifar",)}, "datasets"),
         ({"models": ("gan",)}, "models"),
-        ({"latent_dims": (0,)}, "latents"),
-        ({"n_pairs": 0}, "pairs"),
+        ({"latent_dims": (0,)}, "latent_dims"),
+        ({"n_pairs": 0}, "n_pairs"),
         ({"endpoints": "midway"}, "endpoints"),
     ],
 )

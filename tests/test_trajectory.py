@@ -198,7 +198,7 @@ def test_snapshot_epochs_are_log_spaced() -> None:
         ({"model": "cnn"}, "model"),
         ({"layer": "conv1"}, "layer"),
         ({"projection": "tsne"}, "projection"),
-        ({"n_epochs": 0}, "epochs"),
+        ({"n_epochs": 0}, "n_epochs"),
         ({"compare": "noise"}, "compare"),
         ({"model": "autoencoder", "compare": "shuffled"}, "compare"),
     ],

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from manifoldviz.choices import ARCHITECTURES, DATASETS
 from manifoldviz_cli.options import (
+    comma_names,
     data_options,
     examples,
     executor_options,
@@ -17,21 +19,6 @@ from manifoldviz_cli.options import (
 )
 
 
-def _names(choices: tuple[str, ...]):
-    """A click callback: a comma-separated list of names, each one of ``choices``."""
-
-    def parse(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
-        names = tuple(part.strip() for part in value.split(",") if part.strip())
-        unknown = [n for n in names if n not in choices]
-        if not names or unknown:
-            raise click.BadParameter(
-                f"{', '.join(unknown) or 'nothing'} is not one of {', '.join(choices)}"
-            )
-        return tuple(dict.fromkeys(names))
-
-    return parse
-
-
 def _sizes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in value.split(",") if part.strip())
@@ -40,10 +27,6 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
     if not sizes or any(not 1 <= s <= 784 for s in sizes):
         raise click.BadParameter(f"latent sizes must be 1-784, got {value!r}")
     return tuple(dict.fromkeys(sizes))
-
-
-MODELS = ("dense", "conv", "vae")
-DATASETS = ("mnist", "lines", "rotation")
 
 
 @click.command(
@@ -59,7 +42,7 @@ DATASETS = ("mnist", "lines", "rotation")
     "--models",
     default="dense,conv,vae",
     show_default=True,
-    callback=_names(MODELS),
+    callback=comma_names(ARCHITECTURES),
     help="Autoencoders to compare (comma-separated: dense, conv, vae).",
 )
 @click.option(
@@ -74,7 +57,7 @@ DATASETS = ("mnist", "lines", "rotation")
     "--datasets",
     default="mnist,lines,rotation",
     show_default=True,
-    callback=_names(DATASETS),
+    callback=comma_names(DATASETS),
     help="MNIST and the known manifolds: lines at angle θ, the rotation orbit of a digit.",
 )
 @click.option(

@@ -1,4 +1,4 @@
-"""``manifoldviz interpolate A B``: pixel-space versus latent-space morph as a GIF."""
+"""``manifoldviz interpolate A B``: pixel space versus latent space (or any methods) as a GIF."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from manifoldviz.models.architectures import ARCHITECTURES
+from manifoldviz.choices import ARCHITECTURES, DEFAULT_METHODS, ENDPOINTS
 from manifoldviz_cli.options import (
     FiniteFloatRange,
     autoencoder_options,
     data_option,
     examples,
     limit_option,
+    methods_option,
     model_seed_option,
     progress_printer,
     quiet_option,
@@ -25,6 +26,8 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
 @click.command(
     epilog=examples(
         "manifoldviz interpolate 3 8 --out morph.gif",
+        "manifoldviz interpolate 3 8 --methods pixel,transport,linear,geodesic,isomap "
+        "--out five.gif",
         "manifoldviz interpolate 4 4 --steps 16 --path slerp --scale 10 --out four.gif",
         "manifoldviz interpolate 1 7 --strip strip.png --metrics evidence.json --plot evidence.png",
         "manifoldviz interpolate 3 8 --model conv --data ../shared/data/mnist.npz",
@@ -101,17 +104,23 @@ OUTPUT_PATH = click.Path(dir_okay=True, path_type=Path)
     help="Nearest-neighbour upscaling of the 28x28 digits, for projectors.",
 )
 @autoencoder_options(ARCHITECTURES)
+@methods_option(
+    DEFAULT_METHODS,
+    "Paths to draw, one row each: pixel (cross-fade), transport (optimal transport), linear "
+    "and slerp (straight in latent space), geodesic (the decoder's shortest curve), isomap "
+    "(through the training digits' neighbour graph).",
+)
 @click.option(
     "--path",
     "path_kind",
     type=click.Choice(["linear", "slerp"]),
-    default="linear",
-    show_default=True,
-    help="How to move between the two latent codes.",
+    default=None,
+    help="The latent path beside the pixel path: linear (the default) or slerp; the same as "
+    "--methods pixel,KIND.",
 )
 @click.option(
     "--endpoints",
-    type=click.Choice(["original", "reconstructed"]),
+    type=click.Choice(ENDPOINTS),
     default="original",
     show_default=True,
     help="Where the pixel path starts and ends: the test images, or their reconstructions "
@@ -149,7 +158,8 @@ def interpolate(
     scale: int,
     model: str,
     latent_dim: int,
-    path_kind: str,
+    methods: tuple[str, ...],
+    path_kind: str | None,
     endpoints: str,
     index_a: int | None,
     index_b: int | None,
@@ -162,14 +172,19 @@ def interpolate(
     """Morph digit A into digit B in pixel space and in latent space, side by side.
 
     Averaging pixels gives a ghostly double exposure; walking the autoencoder's latent space
-    may or may not give digits all the way. Each frame is scored by measures that were first
-    checked on controls (real, blurred, blended and decoded digits); the verdict rests only on
-    those that passed, and says so when they favour the pixel path. Models train once and are
-    cached.
+    may or may not give digits all the way; --methods adds the paths the literature proposes
+    (optimal transport, the decoder's geodesic, the Isomap graph path), one row each. Each
+    frame is scored by measures that were first checked on controls (real, blurred, blended
+    and decoded digits); the verdict rests only on those that passed, and says so when they
+    favour the pixel path. Models train once and are cached.
     """
     from manifoldviz.figures.output_paths import check_animation_path, check_figure_path
     from manifoldviz.reports.interpolation import interpolate as run_interpolation
 
+    if path_kind is not None:
+        if methods != DEFAULT_METHODS:
+            raise click.UsageError("give --path or --methods, not both")
+        methods = ("pixel", path_kind)
     check_animation_path(out, param="out")
     if strip is not None:
         if strip.suffix.lower() == ".mp4":
@@ -195,7 +210,7 @@ def interpolate(
         limit=limit,
         model=model,
         latent_dim=latent_dim,
-        path=path_kind,
+        methods=methods,
         endpoints=endpoints,
         index_a=index_a,
         index_b=index_b,

@@ -19,6 +19,27 @@ import click
 
 from manifoldviz_cli.options import examples
 
+#: Library parameters whose command-line option has another name; the rest are the parameter
+#: with dashes (``index_a`` is ``--index-a``).
+OPTION_NAMES = {
+    "n_steps": "--steps",
+    "n_seeds": "--seeds",
+    "n_epochs": "--epochs",
+    "n_pairs": "--pairs",
+    "n_repeats": "--repeats",
+    "n_points": "--points",
+    "iterations": "--repetitions",
+    "latent_dim": "--latent",
+    "latent_dims": "--latents",
+    "figure_format": "--format",
+    "out_dir": "--out",
+}
+
+
+def option_for(param: str) -> str:
+    """The command-line option a library parameter is given by (one table, here)."""
+    return OPTION_NAMES.get(param, f"--{param.replace('_', '-')}")
+
 
 class _CtrlC:
     """Ctrl-C that is never lost.
@@ -106,7 +127,7 @@ class ManifoldvizGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InvalidInputError as exc:
-            hint = f"--{exc.param.replace('_', '-')}" if exc.param else None
+            hint = option_for(exc.param) if exc.param else None
             raise click.BadParameter(str(exc), ctx=ctx, param_hint=hint) from None
         except ManifoldvizError as exc:
             raise click.ClickException(str(exc)) from None

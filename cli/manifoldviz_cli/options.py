@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from manifoldviz.choices import FIGURE_FORMATS
+
 F = Callable[..., Any]
 
 
@@ -121,7 +123,7 @@ limit_option = click.option(
 figure_format_option = click.option(
     "--format",
     "figure_format",
-    type=click.Choice(["svg", "pdf"]),
+    type=click.Choice(FIGURE_FORMATS),
     default="svg",
     show_default=True,
     help="Vector format written beside each PNG.",
@@ -169,3 +171,31 @@ def progress_printer(quiet: bool) -> Callable[[str], None] | None:
 def examples(*lines: str) -> str:
     """An 'Examples:' epilog that click prints verbatim."""
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def comma_names(choices: tuple[str, ...]) -> Callable[[click.Context, click.Parameter, str], Any]:
+    """A click callback: a comma-separated list of distinct names, each one of ``choices``."""
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+        names = tuple(part.strip() for part in value.split(",") if part.strip())
+        unknown = [n for n in names if n not in choices]
+        if not names or unknown:
+            raise click.BadParameter(
+                f"{', '.join(unknown) or 'nothing'} is not one of {', '.join(choices)}"
+            )
+        return tuple(dict.fromkeys(names))
+
+    return parse
+
+
+def methods_option(default: tuple[str, ...], help: str) -> Callable[[F], F]:
+    """--methods a,b,c: interpolation path methods (the library's choices), in order."""
+    from manifoldviz.choices import METHODS
+
+    return click.option(
+        "--methods",
+        default=",".join(default),
+        show_default=True,
+        callback=comma_names(METHODS),
+        help=f"{help} Any of {', '.join(METHODS)}, comma-separated.",
+    )

@@ -15,7 +15,7 @@ class InvalidInputError(ManifoldvizError, ValueError):
     message
         One line saying what is wrong.
     param
-        The name of the argument at fault (``"data"``, ``"steps"``...), when there is one.
+        The name of the argument at fault (``"data"``, ``"n_steps"``...), when there is one.
     """
 
     def __init__(self, message: str, *, param: str | None = None) -> None:

@@ -38,11 +38,11 @@ class FitMorphConfig:
     def __post_init__(self) -> None:
         if self.n_epochs < 1:
             raise InvalidInputError(
-                f"epochs must be at least 1, got {self.n_epochs}", param="epochs"
+                f"epochs must be at least 1, got {self.n_epochs}", param="n_epochs"
             )
         if self.n_points < 20:
             raise InvalidInputError(
-                f"points must be at least 20, got {self.n_points}", param="points"
+                f"points must be at least 20, got {self.n_points}", param="n_points"
             )
         if not 0 <= self.noise < 2:
             raise InvalidInputError(f"noise must be in [0, 2), got {self.noise}", param="noise")

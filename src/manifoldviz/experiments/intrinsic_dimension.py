@@ -62,7 +62,7 @@ class ManifoldConfig:
             raise InvalidInputError("give at least one estimator", param="estimators")
         if self.n_repeats < 1:
             raise InvalidInputError(
-                f"repeats must be at least 1, got {self.n_repeats}", param="repeats"
+                f"repeats must be at least 1, got {self.n_repeats}", param="n_repeats"
             )
         k_max = max([2] + [parse_estimator(e)[1] or 2 for e in self.estimators])
         smallest = 10 * (k_max + 1) if self.per_digit else k_max + 1

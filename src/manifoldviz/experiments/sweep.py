@@ -41,10 +41,12 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.n_seeds < 1:
-            raise InvalidInputError(f"seeds must be at least 1, got {self.n_seeds}", param="seeds")
+            raise InvalidInputError(
+                f"seeds must be at least 1, got {self.n_seeds}", param="n_seeds"
+            )
         if self.n_epochs < 1:
             raise InvalidInputError(
-                f"epochs must be at least 1, got {self.n_epochs}", param="epochs"
+                f"epochs must be at least 1, got {self.n_epochs}", param="n_epochs"
             )
         if self.batch_size < 1:
             raise InvalidInputError(

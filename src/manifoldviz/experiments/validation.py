@@ -63,11 +63,11 @@ class ValidationConfig(Settings):
             raise InvalidInputError(f"K must be 2-{MAX_K}, got {self.k}", param="k")
         if not 1 <= self.iterations <= MAX_REPEATS:
             raise InvalidInputError(
-                f"repetitions must be 1-{MAX_REPEATS}, got {self.iterations}", param="repetitions"
+                f"repetitions must be 1-{MAX_REPEATS}, got {self.iterations}", param="iterations"
             )
         if not 1 <= self.n_repeats <= MAX_REPEATS:
             raise InvalidInputError(
-                f"repeats must be 1-{MAX_REPEATS}, got {self.n_repeats}", param="repeats"
+                f"repeats must be 1-{MAX_REPEATS}, got {self.n_repeats}", param="n_repeats"
             )
         if not 0 < self.holdout_fraction < 1:
             raise InvalidInputError(
@@ -198,7 +198,7 @@ def run(
     config = config or ValidationConfig()
     if config.n_seeds != 1:
         raise InvalidInputError(
-            "validation repeats protocols with --repeats, not --seeds", param="seeds"
+            "validation repeats protocols with --repeats, not --seeds", param="n_seeds"
         )
     if data is None:
         data = load_mnist(config.data, limit=config.limit, seed=config.seed, progress=progress)

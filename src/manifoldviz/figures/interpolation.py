@@ -12,6 +12,38 @@ from manifoldviz.figures.palette import OKABE_ITO
 #: Pixel-space and latent-space colours used everywhere (vermillion and blue: CVD-safe pair).
 PATH_COLOURS = {"pixel": OKABE_ITO["vermillion"], "latent": OKABE_ITO["blue"]}
 PATH_LABELS = {"pixel": "pixel space", "latent": "latent space"}
+#: Each path method's colour (Okabe-Ito) and name on figures.
+METHOD_COLOURS = {
+    "pixel": OKABE_ITO["vermillion"],
+    "transport": OKABE_ITO["orange"],
+    "linear": OKABE_ITO["blue"],
+    "slerp": OKABE_ITO["sky"],
+    "geodesic": OKABE_ITO["green"],
+    "isomap": OKABE_ITO["purple"],
+}
+METHOD_LABELS = {
+    "pixel": "pixel space",
+    "transport": "optimal transport",
+    "linear": "latent linear",
+    "slerp": "latent slerp",
+    "geodesic": "latent geodesic",
+    "isomap": "Isomap graph",
+}
+#: Methods drawn with a dashed line on evidence plots (they move in pixel space).
+PIXEL_SPACE = ("pixel", "transport")
+
+
+def method_label(method: str, methods: Sequence[str]) -> str:
+    """A method's name on a figure: ``latent space`` for a straight latent path drawn as the
+    only latent path (the classic two-path figure), else its own name."""
+    latent = [m for m in methods if m not in PIXEL_SPACE]
+    if method in ("linear", "slerp") and latent == [method]:
+        return PATH_LABELS["latent"]
+    return METHOD_LABELS.get(method, PATH_LABELS.get(method, method))
+
+
+def method_colour(method: str) -> str:
+    return METHOD_COLOURS.get(method, PATH_COLOURS.get(method, OKABE_ITO["black"]))
 
 
 def draw_strip(
@@ -34,13 +66,13 @@ def draw_strip(
             ax.grid(False)
             for spine in ax.spines.values():
                 spine.set_visible(True)
-                spine.set_color(PATH_COLOURS.get(name, "black"))
+                spine.set_color(method_colour(name))
                 spine.set_linewidth(2.5)
             ax.set_xlabel(captions[name][c], fontsize=13)
             if r == 0:
                 ax.set_title(f"t={t[c]:.2f}", fontsize=13)
         axes[r, 0].set_ylabel(
-            PATH_LABELS.get(name, name), fontsize=17, color=PATH_COLOURS.get(name, "black")
+            method_label(name, list(rows)), fontsize=17, color=method_colour(name)
         )
     figure.suptitle(title)
     return figure
@@ -59,9 +91,9 @@ def draw_path_metric(
         ax.plot(
             t,
             values,
-            color=PATH_COLOURS[name],
-            label=PATH_LABELS[name],
-            linestyle="-" if name == "latent" else "--",
+            color=method_colour(name),
+            label=method_label(name, list(series)),
+            linestyle="--" if name in PIXEL_SPACE else "-",
             marker="o",
         )
     ax.set_xlabel("interpolation t")

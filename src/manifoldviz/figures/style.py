@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from manifoldviz.atomic import atomic_path
+from manifoldviz.choices import FIGURE_FORMATS
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.figures.palette import OKABE_ITO
 
@@ -87,9 +88,9 @@ def save_drawing(
 
     ``base`` is the path without extension; returns the two files written.
     """
-    if figure_format not in ("svg", "pdf"):
+    if figure_format not in FIGURE_FORMATS:
         raise InvalidInputError(
-            f"figure format must be svg or pdf, got {figure_format}", param="format"
+            f"figure format must be svg or pdf, got {figure_format}", param="figure_format"
         )
     base = Path(base)
     with lecture_style():

@@ -144,24 +144,34 @@ def _numbers(comparisons: list[PathComparison]) -> str:
     return "; ".join(f"{c.label} {c.latent:.3g} vs {c.pixel:.3g}" for c in comparisons)
 
 
-def verdict(pixel: dict[str, float], latent: dict[str, float], study: ControlStudy) -> str:
-    """One plain sentence on what the measures that passed the controls say about the two paths.
+def verdict(
+    pixel: dict[str, float],
+    latent: dict[str, float],
+    study: ControlStudy,
+    *,
+    names: tuple[str, str] = ("pixel", "latent"),
+) -> str:
+    """One plain sentence on what the measures that passed the controls say about two paths.
 
-    It names the measures and their numbers (latent vs pixel, interior means), says when they
-    disagree or favour the pixel path, and reports the autoencoder's own error separately.
+    It names the measures and their numbers (the second path vs the first, interior means),
+    says when they disagree or favour the first, and reports the autoencoder's own error
+    separately.
 
     Parameters
     ----------
     pixel, latent
-        :func:`path_summary` of each path.
+        :func:`path_summary` of the reference path and of the path judged against it.
     study
         Which measures passed the controls.
+    names
+        What the two paths are called in the sentence (``"pixel"``, ``"geodesic"``...).
 
     Returns
     -------
     str
         The verdict.
     """
+    first, second = names
     own_error = (
         f" The {RECONSTRUCTION_LABEL}: {latent['mean_reconstruction_error']:.4f} vs "
         f"{pixel['mean_reconstruction_error']:.4f}."
@@ -170,7 +180,7 @@ def verdict(pixel: dict[str, float], latent: dict[str, float], study: ControlStu
     if not comparisons:
         return "No measure passed the controls on this data, so there is no verdict." + own_error
     winners = {c.winner for c in comparisons}
-    numbers = f"({_numbers(comparisons)}, latent vs pixel)"
+    numbers = f"({_numbers(comparisons)}, {second} vs {first})"
     better = [c.label for c in comparisons if c.winner == "latent"]
     worse = [c.label for c in comparisons if c.winner == "pixel"]
     even = [c.label for c in comparisons if c.winner == "tie"]
@@ -179,19 +189,19 @@ def verdict(pixel: dict[str, float], latent: dict[str, float], study: ControlStu
         head = "By the measures that passed the controls, the two paths look equally digit-like"
     elif winners <= {"latent", "tie"}:
         head = (
-            "By the measures that passed the controls, the latent path stays closer to real "
-            f"digits than the pixel path: better by {', '.join(better)}{no_difference}"
+            f"By the measures that passed the controls, the {second} path stays closer to real "
+            f"digits than the {first} path: better by {', '.join(better)}{no_difference}"
         )
     elif winners <= {"pixel", "tie"}:
         head = (
-            "By the measures that passed the controls, the latent path does not stay closer to "
-            f"real digits than the pixel path: the pixel path does better by {', '.join(worse)}"
-            f"{no_difference}"
+            f"By the measures that passed the controls, the {second} path does not stay closer "
+            f"to real digits than the {first} path: the {first} path does better by "
+            f"{', '.join(worse)}{no_difference}"
         )
     else:
         head = (
-            f"The evidence is mixed: the latent path does better by {', '.join(better)}, the "
-            f"pixel path by {', '.join(worse)}{no_difference}"
+            f"The evidence is mixed: the {second} path does better by {', '.join(better)}, the "
+            f"{first} path by {', '.join(worse)}{no_difference}"
         )
     return f"{head} {numbers}.{own_error}"
 

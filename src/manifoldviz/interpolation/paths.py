@@ -14,7 +14,7 @@ def check_steps(n_steps: int) -> None:
     """Reject step counts that make no path (< 2) or an absurd animation (> 200)."""
     if not 2 <= n_steps <= MAX_STEPS:
         raise InvalidInputError(
-            f"steps must be between 2 and {MAX_STEPS}, got {n_steps}", param="steps"
+            f"steps must be between 2 and {MAX_STEPS}, got {n_steps}", param="n_steps"
         )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
+from manifoldviz.choices import DATASETS as _DATASETS
 from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
@@ -42,7 +43,7 @@ from manifoldviz.seeding import rng
 from manifoldviz.statistics import bootstrap_mean
 from manifoldviz.store import Store
 
-DATASETS = ("mnist", "lines", "rotation")
+DATASETS = _DATASETS
 MNIST_PATHS = ("pixel", "lerp", "slerp")
 LATENT_PATHS = ("lerp", "slerp")
 
@@ -82,7 +83,7 @@ def check_choices(
             )
     for size in latent_dims:
         if not 1 <= size <= 784:
-            raise InvalidInputError(f"latent sizes must be 1-784, got {size}", param="latents")
+            raise InvalidInputError(f"latent sizes must be 1-784, got {size}", param="latent_dims")
     if not datasets or not models or not latent_dims:
         raise InvalidInputError("give at least one dataset, model and latent size", param="models")
 

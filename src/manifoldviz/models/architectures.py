@@ -6,9 +6,10 @@ import functools
 import math
 from typing import Any
 
+from manifoldviz.choices import ARCHITECTURES as _ARCHITECTURES
 from manifoldviz.keras_import import keras_module
 
-ARCHITECTURES = ("dense", "conv", "vae")
+ARCHITECTURES = _ARCHITECTURES
 #: Pixels per image: the KL term is divided by this, because the training loop's reconstruction
 #: loss is the per-pixel mean of the binary cross-entropy where the book's is its sum.
 PIXELS = 784

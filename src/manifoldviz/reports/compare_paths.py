@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from manifoldviz.atomic import write_json_atomic
+from manifoldviz.choices import FIGURE_FORMATS
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
@@ -61,9 +62,13 @@ class ScoreboardSettings:
     def __post_init__(self) -> None:
         scoreboard.check_choices(self.datasets, self.models, self.latent_dims)
         if self.n_pairs < 1:
-            raise InvalidInputError(f"pairs must be at least 1, got {self.n_pairs}", param="pairs")
+            raise InvalidInputError(
+                f"pairs must be at least 1, got {self.n_pairs}", param="n_pairs"
+            )
         if self.n_seeds < 1:
-            raise InvalidInputError(f"seeds must be at least 1, got {self.n_seeds}", param="seeds")
+            raise InvalidInputError(
+                f"seeds must be at least 1, got {self.n_seeds}", param="n_seeds"
+            )
         if self.endpoints not in ENDPOINTS:
             raise InvalidInputError(
                 f"endpoints must be one of {', '.join(ENDPOINTS)}, got {self.endpoints!r}",
@@ -235,9 +240,9 @@ def compare_paths(
     ...                       data="sample", out_dir="scoreboard")          # doctest: +SKIP
     >>> print(board.sentence)                                               # doctest: +SKIP
     """
-    if figure_format not in ("svg", "pdf"):
+    if figure_format not in FIGURE_FORMATS:
         raise InvalidInputError(
-            f"figure format must be svg or pdf, got {figure_format}", param="format"
+            f"figure format must be svg or pdf, got {figure_format}", param="figure_format"
         )
     settings = ScoreboardSettings(
         models=tuple(models),

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from manifoldviz.atomic import write_json_atomic
+from manifoldviz.choices import FIGURE_FORMATS
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.experiments import (
     baselines,
@@ -136,9 +137,9 @@ def save_report(
     """Write results.json, every figure as PNG plus ``figure_format``, and the GIFs."""
     from manifoldviz.figures.style import on_new_axes, save_drawing
 
-    if figure_format not in ("svg", "pdf"):
+    if figure_format not in FIGURE_FORMATS:
         raise InvalidInputError(
-            f"figure format must be svg or pdf, got {figure_format}", param="format"
+            f"figure format must be svg or pdf, got {figure_format}", param="figure_format"
         )
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)

@@ -8,50 +8,55 @@ inline view in Jupyter.
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import ParamSpec
 
 import numpy as np
 import numpy.typing as npt
 
 from manifoldviz.atomic import write_json_atomic
-from manifoldviz.data.sources import MnistData
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.figures.frames import Panel, compose_frame, sequence_with_holds, write_animation
 from manifoldviz.figures.interpolation import (
-    PATH_COLOURS,
-    PATH_LABELS,
     draw_path_metric,
     draw_strip,
+    method_colour,
+    method_label,
 )
 from manifoldviz.figures.latent_grid import draw_latent_grid
 from manifoldviz.figures.style import lecture_style, new_figure, save_figure
 from manifoldviz.interpolation.measures import MEASURES
-from manifoldviz.interpolation.morph import PATH_NAMES, Morph, morph
-from manifoldviz.progress import Progress
-from manifoldviz.store import Store
+from manifoldviz.interpolation.morph import Morph, morph
+
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
 class InterpolationResult(Morph):
-    """Both interpolation paths, the per-frame evidence, and ways to save and show them.
+    """Every path drawn, the per-frame evidence, and ways to save and show them.
 
-    ``pixel`` and ``latent`` are float32 arrays (n_steps, 28, 28) in [0, 1]; ``pixel`` starts
-    and ends exactly at the two endpoint images. ``evidence`` maps each path name to one
-    :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per frame.
+    ``frames[method]`` is a float32 array (n_steps, 28, 28) in [0, 1] for each method drawn;
+    ``pixel`` and ``latent`` are the pixel path's and the first latent path's. ``evidence``
+    maps each method to one :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per
+    frame.
 
     Parameters
     ----------
-    pixel, latent
-        The two paths' frames, (n_steps, 28, 28) float32 in [0, 1].
+    frames
+        Method -> its frames, (n_steps, 28, 28) float32 in [0, 1].
     t
         The interpolation parameter of each frame, 0 to 1.
     evidence, summary, verdict
-        Per-frame measures of both paths, their per-path summary and the printed verdict.
+        Per-frame measures of every path, their per-path summary and the printed verdict.
     settings
-        What produced the result: digits, indices, seeds, models, data source.
+        What produced the result: digits, indices, seeds, methods, models, data source.
+    controls, grid, notes
+        The control study, the latent map and any method that did not do what it says.
     """
 
     def save_metrics(self, path: str | os.PathLike[str]) -> Path:
@@ -69,8 +74,8 @@ class InterpolationResult(Morph):
         """
         return write_json_atomic(path, self.to_dict())
 
-    def frames(self, *, scale: int = 8) -> list[npt.NDArray[np.uint8]]:
-        """One labelled RGB frame per step: pixel path left, latent path right.
+    def animation_frames(self, *, scale: int = 8) -> list[npt.NDArray[np.uint8]]:
+        """One labelled RGB frame per step: one panel per method, left to right.
 
         Parameters
         ----------
@@ -87,16 +92,16 @@ class InterpolationResult(Morph):
         for i, t in enumerate(self.t):
             panels = [
                 Panel(
-                    image=getattr(self, name)[i],
-                    heading=PATH_LABELS[name],
-                    colour=PATH_COLOURS[name],
+                    image=self.frames[name][i],
+                    heading=method_label(name, self.methods),
+                    colour=method_colour(name),
                     caption=(
                         f"looks like {self.evidence[name][i].predicted} "
                         f"({self.evidence[name][i].confidence:.0%})",
                         f"mid-grey ink {self.evidence[name][i].grey_share:.0%}",
                     ),
                 )
-                for name in PATH_NAMES
+                for name in self.methods
             ]
             out.append(compose_frame(panels, title=f"{a} → {b}    t = {t:.2f}", scale=scale))
         return out
@@ -136,12 +141,12 @@ class InterpolationResult(Morph):
             raise InvalidInputError(f"scale must be 1-32, got {scale}", param="scale")
         if loop < 0:
             raise InvalidInputError(f"loop must be 0 (forever) or more, got {loop}", param="loop")
-        frames = self.frames(scale=scale)
+        frames = self.animation_frames(scale=scale)
         order, durations = sequence_with_holds(len(frames), fps=fps, bounce=bounce)
         return write_animation(path, [frames[i] for i in order], durations, loop=loop)
 
     def save_strip(self, path: str | os.PathLike[str]) -> Path:
-        """The static strip figure: both paths frame by frame, with the classifier's verdicts.
+        """The static strip figure: every path frame by frame, with the classifier's verdicts.
 
         Parameters
         ----------
@@ -156,17 +161,19 @@ class InterpolationResult(Morph):
         a, b = self.digits
         captions = {
             name: [f"{e.predicted} {e.confidence:.0%}" for e in self.evidence[name]]
-            for name in PATH_NAMES
+            for name in self.methods
         }
-        with lecture_style():
-            figure = new_figure(1.25 * len(self.t) + 1.5, 4.6)
-            draw_strip(
-                figure,
-                {"pixel": self.pixel, "latent": self.latent},
-                list(self.t),
-                captions,
-                title=f"Interpolating {a} → {b}: pixel space vs latent space",
+        if self.methods == ("pixel", "linear"):
+            title = f"Interpolating {a} → {b}: pixel space vs latent space"
+        elif len(self.methods) > 3:
+            title = f"Interpolating {a} → {b}: {len(self.methods)} ways"
+        else:
+            title = f"Interpolating {a} → {b}: " + " vs ".join(
+                method_label(m, self.methods) for m in self.methods
             )
+        with lecture_style():
+            figure = new_figure(1.25 * len(self.t) + 1.5, 0.8 + 1.9 * len(self.methods))
+            draw_strip(figure, dict(self.frames), list(self.t), captions, title=title)
             return save_figure(figure, path)
 
     def plot_evidence(self, path: str | os.PathLike[str]) -> Path:
@@ -203,7 +210,7 @@ class InterpolationResult(Morph):
                     status = "not evidence: favours latent by construction"
                 else:
                     status = "passed the controls" if key in kept else "failed the controls"
-                series = {n: [getattr(e, key) for e in self.evidence[n]] for n in PATH_NAMES}
+                series = {n: [getattr(e, key) for e in self.evidence[n]] for n in self.methods}
                 draw_path_metric(
                     ax,
                     list(self.t),
@@ -261,81 +268,21 @@ class InterpolationResult(Morph):
         )
 
 
-def interpolate(
-    a: int,
-    b: int,
-    *,
-    n_steps: int = 12,
-    seed: int = 0,
-    model_seed: int = 0,
-    data: str | os.PathLike[str] | MnistData | None = None,
-    limit: int | None = None,
-    model: str = "dense",
-    latent_dim: int = 16,
-    path: str = "linear",
-    endpoints: str = "original",
-    index_a: int | None = None,
-    index_b: int | None = None,
-    store: Store | None = None,
-    progress: Progress | None = None,
-) -> InterpolationResult:
-    """Interpolate from a test image of digit ``a`` to one of digit ``b``, both ways.
+def _returning_result(compute: Callable[P, Morph]) -> Callable[P, InterpolationResult]:
+    """``compute`` with the same parameters and docstring, returning an InterpolationResult."""
 
-    Parameters
-    ----------
-    a, b
-        The endpoint digits (0-9); may be equal (two different images of that digit).
-    n_steps
-        Frames on each path, endpoints included (2-200).
-    seed
-        Picks the endpoint images (a new seed is a new pair; the models stay the same).
-    model_seed
-        Seeds the training of the cached models and the ``limit`` subset: changing the pair
-        never retrains.
-    data, limit
-        The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
-    model, latent_dim
-        Autoencoder architecture (``"dense"``, ``"conv"`` or ``"vae"``) and latent size; a VAE's
-        paths use its encoder's mean code.
-    path
-        Latent-space path: ``"linear"`` or ``"slerp"``.
-    endpoints
-        ``"original"``: the pixel path runs between the two test images; ``"reconstructed"``:
-        between the autoencoder's reconstructions of them, where the latent path starts and
-        ends too, so the two paths differ only in the path itself.
-    index_a, index_b
-        Exact test-set indices of the endpoint images instead of a seeded pick.
+    @functools.wraps(compute)
+    def run(*args: P.args, **kwargs: P.kwargs) -> InterpolationResult:
+        computed = compute(*args, **kwargs)
+        return InterpolationResult(**{f.name: getattr(computed, f.name) for f in fields(Morph)})
 
-    store
-        The model cache (default: the per-user cache, or ``$MANIFOLDVIZ_CACHE``).
-    progress
-        Receives one line per step of long work (loading, training epochs).
+    return run
 
-    Returns
-    -------
-    InterpolationResult
-        Both paths, their per-frame evidence and verdict, with methods to save and show them.
 
-    Examples
-    --------
-    >>> result = interpolate(3, 8, n_steps=10, data="sample")   # doctest: +SKIP
-    >>> result.save_gif("morph.gif")                             # doctest: +SKIP
-    """
-    computed = morph(
-        a,
-        b,
-        n_steps=n_steps,
-        seed=seed,
-        model_seed=model_seed,
-        data=data,
-        limit=limit,
-        model=model,
-        latent_dim=latent_dim,
-        path=path,
-        endpoints=endpoints,
-        index_a=index_a,
-        index_b=index_b,
-        store=store,
-        progress=progress,
-    )
-    return InterpolationResult(**{f.name: getattr(computed, f.name) for f in fields(Morph)})
+interpolate = _returning_result(morph)
+interpolate.__name__ = interpolate.__qualname__ = "interpolate"
+interpolate.__doc__ = (morph.__doc__ or "").replace(
+    "    Morph\n        Each method's frames, their per-frame evidence and the verdict.",
+    "    InterpolationResult\n        Each method's frames, their per-frame evidence and the "
+    "verdict, with ways to\n        save and show them (inline in Jupyter).",
+)

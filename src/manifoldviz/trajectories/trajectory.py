@@ -62,7 +62,7 @@ class TrajectoryConfig:
             )
         if self.n_epochs < 1:
             raise InvalidInputError(
-                f"epochs must be at least 1, got {self.n_epochs}", param="epochs"
+                f"epochs must be at least 1, got {self.n_epochs}", param="n_epochs"
             )
         if self.probe_size < 10:
             raise InvalidInputError(
