@@ -164,3 +164,34 @@ def test_reconstructed_endpoints_are_shared_by_both_paths(tiny_mnist, result) ->
     t = fair.t[3]
     blend = (1 - t) * fair.latent[0] + t * fair.latent[-1]
     np.testing.assert_allclose(fair.pixel[3], blend, atol=1e-5)
+
+
+def test_every_method_in_one_result_one_row_each(tiny_mnist, tmp_path: Path) -> None:
+    methods = ("pixel", "transport", "linear", "geodesic", "isomap")
+    five = interpolate(3, 8, methods=methods, n_steps=5, data=tiny_mnist, seed=0)
+    assert tuple(five.frames) == methods and five.methods == methods
+    for frames in five.frames.values():
+        assert frames.shape == (5, 28, 28) and frames.dtype == np.float32
+        assert frames.min() >= 0 and frames.max() <= 1
+    np.testing.assert_array_equal(five.pixel, five.frames["pixel"])
+    np.testing.assert_array_equal(five.latent, five.frames["linear"])
+    assert len(five.verdict.splitlines()) == len(methods) - 1
+    assert all(f"the {m} path" in five.verdict for m in ("transport", "geodesic", "isomap"))
+    assert set(five.to_dict()["evidence"]) == set(methods)
+    for line in five.table().splitlines()[2:7]:
+        assert line.split()[0] in methods
+    with (
+        Image.open(five.save_gif(tmp_path / "five.gif", scale=2)) as gif,
+        Image.open(
+            interpolate(3, 8, n_steps=5, data=tiny_mnist).save_gif(tmp_path / "two.gif", scale=2)
+        ) as two,
+    ):
+        assert gif.size[0] > 2 * two.size[0]  # five panels side by side, not two
+    five.save_strip(tmp_path / "five.png")
+
+
+def test_a_result_without_a_latent_path_says_so(tiny_mnist) -> None:
+    only_pixels = interpolate(2, 5, methods=("pixel", "transport"), n_steps=3, data=tiny_mnist)
+    assert only_pixels.grid is None
+    with pytest.raises(InvalidInputError, match="no latent path"):
+        _ = only_pixels.latent
