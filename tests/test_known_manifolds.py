@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from manifoldviz.data import known_manifolds as km
+from manifoldviz.interpolation.known_manifold import smoothness
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +48,10 @@ def test_the_rotation_orbit_recovers_the_angle(tiny_mnist) -> None:
 
 
 def test_smoothness_of_even_steps_and_of_one_jump() -> None:
-    assert km.smoothness(np.linspace(0.3, 2.0, 9)) == pytest.approx(0.0, abs=1e-9)
+    assert smoothness(np.linspace(0.3, 2.0, 9)) == pytest.approx(0.0, abs=1e-9)
     jump = [0.0] * 5 + [1.0] * 4
-    assert km.smoothness(jump) == pytest.approx(1 - 1 / 8)
-    assert math.isnan(km.smoothness([1.0, 1.0, 1.0]))
+    assert smoothness(jump) == pytest.approx(1 - 1 / 8)
+    assert math.isnan(smoothness([1.0, 1.0, 1.0]))
 
 
 @settings(max_examples=60, deadline=None)
@@ -64,7 +65,7 @@ def test_the_true_path_is_short_even_and_perfectly_smooth(start, end, n_steps) -
     assert abs(arc[-1] - arc[0]) <= math.pi + 1e-5
     assert math.isclose(math.cos(arc[-1]), math.cos(end), abs_tol=1e-4)
     if abs(arc[-1] - arc[0]) > 1e-2:
-        assert km.smoothness(arc % (2 * math.pi)) == pytest.approx(0.0, abs=1e-4)
+        assert smoothness(arc % (2 * math.pi)) == pytest.approx(0.0, abs=1e-4)
 
 
 def test_samples_as_training_data(lines) -> None:
@@ -77,7 +78,7 @@ def test_samples_as_training_data(lines) -> None:
 
 @pytest.mark.slow
 def test_study_on_lines_measures_every_path(tiny_mnist, tmp_path) -> None:
-    from manifoldviz.interpolation.known_manifold import KNOWN_PATHS, evaluate_known, path_means
+    from manifoldviz.interpolation.known_manifold import evaluate_known, path_means
     from manifoldviz.store import Store
 
     result = evaluate_known(
@@ -91,7 +92,12 @@ def test_study_on_lines_measures_every_path(tiny_mnist, tmp_path) -> None:
         store=Store(tmp_path),
         quick=True,
     )
-    assert len(result["pairs"]) == 6 and set(result["frames"][0]) == set(KNOWN_PATHS)
+    assert len(result["pairs"]) == 6 and set(result["frames"][0]) == {
+        "pixel",
+        "linear",
+        "slerp",
+        "true",
+    }
     true = path_means(result["pairs"], "true", "distance")
     pixel = path_means(result["pairs"], "pixel", "mid_distance")
     assert true.max() < 0.01  # the true path is on the manifold (up to the grid)
@@ -99,3 +105,49 @@ def test_study_on_lines_measures_every_path(tiny_mnist, tmp_path) -> None:
     assert np.nanmax(path_means(result["pairs"], "true", "smoothness")) < 0.05
     # A blend keeps the nearest line at one end until half way, then jumps: not smooth.
     assert np.nanmean(path_means(result["pairs"], "pixel", "smoothness")) > 0.3
+
+
+@pytest.mark.slow
+def test_every_method_on_a_known_manifold_against_the_floor(tiny_mnist, tmp_path) -> None:
+    from manifoldviz.choices import METHODS
+    from manifoldviz.interpolation.known_manifold import evaluate_known, path_means
+    from manifoldviz.store import Store
+
+    result = evaluate_known(
+        "rotation",
+        "dense",
+        16,
+        seed=0,
+        mnist=tiny_mnist,
+        n_pairs=4,
+        n_steps=7,
+        methods=METHODS,
+        orbit=(3, 1),
+        store=Store(tmp_path),
+        quick=True,
+    )
+    pairs = result["pairs"]
+    assert set(result["frames"][0]) == {*METHODS, "true"}
+    assert all(p["floor"] > 0 for p in pairs)
+    assert all(set(p["converged"]) == {"geodesic"} for p in pairs)
+    linear = path_means(pairs, "linear", "relative_length")
+    np.testing.assert_allclose(linear, 1.0)  # the reference of every relative length
+    for method in METHODS:
+        share = path_means(pairs, method, "within_floor")
+        assert ((share >= 0) & (share <= 1)).all()
+    # The graph path walks through training rotations: it reaches the floor more often than
+    # the pixel blend of two rotations, which leaves the orbit in the middle.
+    isomap = path_means(pairs, "isomap", "within_floor").mean()
+    assert isomap > path_means(pairs, "pixel", "within_floor").mean()
+    assert (
+        path_means(pairs, "isomap", "mid_distance").mean()
+        < path_means(pairs, "pixel", "mid_distance").mean()
+    )
+
+
+def test_an_orbit_index_the_data_lacks_is_one_line(tiny_mnist) -> None:
+    from manifoldviz.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="no index") as raised:
+        km.known_manifold("rotation", tiny_mnist, digit=3, index=10_000)
+    assert raised.value.param == "orbit"

@@ -19,10 +19,10 @@ def _mnist_unit(seed: int, lerp_grey: float, kept: list[str]) -> dict:
     pairs = []
     for p in range(40):
         values = {}
-        for path in scoreboard.MNIST_PATHS:
+        for path in scoreboard.BOARD_METHODS:
             values[path] = {f"mean_{m}": float(generator.normal(0.5, 0.05)) for m in MEASURES}
             values[path]["mean_reconstruction_error"] = 0.001 if path != "pixel" else 0.03
-        values["lerp"]["mean_grey_share"] = values["pixel"]["mean_grey_share"] - lerp_grey
+        values["linear"]["mean_grey_share"] = values["pixel"]["mean_grey_share"] - lerp_grey
         values["slerp"] = dict(values["pixel"])  # no difference at all: never significant
         pairs.append({"pair": p, "values": values})
     checks = [{"name": m, "real_spread": 0.1} for m in MEASURES]
@@ -41,14 +41,14 @@ def test_summary_counts_only_measures_that_passed_the_controls_in_every_unit(see
     summary = scoreboard.summarise(units, seed=seed)
     entry = summary["configs"]["mnist/dense-2"]
     assert entry["kept"] == ["grey_share"] and entry["n_pairs"] == 80
-    grey = entry["differences"]["lerp"]["mean_grey_share"]
+    grey = entry["differences"]["linear"]["mean_grey_share"]
     assert grey["significant"] and grey["better"] == "latent" and grey["low"] > 0
-    own = entry["differences"]["lerp"]["mean_reconstruction_error"]
+    own = entry["differences"]["linear"]["mean_reconstruction_error"]
     assert own["better"] == "latent"  # by construction: computed, shown, never counted
     counted = {(s["path"], s["measure"]) for s in summary["significant"]}
-    assert counted == {("lerp", "mean_grey_share")}
+    assert counted == {("linear", "mean_grey_share")}
     assert summary["sentence"].startswith("Of 2 paired comparisons")
-    assert "1 significantly favour the latent path" in summary["sentence"]
+    assert "1 significantly favour the other path" in summary["sentence"]
     assert "mid-grey share of the ink" in summary["sentence"]
 
 
@@ -105,8 +105,8 @@ def test_compare_paths_writes_every_pair_the_summary_and_the_figures(board) -> N
     saved = json.loads((out / "results.json").read_text())
     assert [u["unit"]["dataset"] for u in saved["units"]] == ["mnist", "rotation"]
     assert all(len(u["pairs"]) == 4 for u in saved["units"])
-    assert set(saved["units"][0]["pairs"][0]["values"]) == {"pixel", "lerp", "slerp"}
-    assert set(saved["units"][1]["pairs"][0]["values"]) == {"pixel", "lerp", "slerp", "true"}
+    assert set(saved["units"][0]["pairs"][0]["values"]) == {"pixel", "linear", "slerp"}
+    assert set(saved["units"][1]["pairs"][0]["values"]) == {"pixel", "linear", "slerp", "true"}
     assert (
         saved["summary"]["sentence"] == result.sentence and "paired comparisons" in result.sentence
     )

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from manifoldviz.choices import ARCHITECTURES, DATASETS
+from manifoldviz.choices import ARCHITECTURES, BOARD_METHODS, DATASETS, ENDPOINTS
 from manifoldviz_cli.options import (
     comma_names,
     data_options,
     examples,
     executor_options,
     figure_format_option,
+    methods_option,
     out_dir_option,
     progress_printer,
     quiet_option,
@@ -29,6 +30,17 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
     return tuple(dict.fromkeys(sizes))
 
 
+def _orbit(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, int]:
+    digit, _, index = value.partition(":")
+    try:
+        chosen = int(digit), int(index or 0)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not DIGIT or DIGIT:INDEX") from None
+    if not 0 <= chosen[0] <= 9 or chosen[1] < 0:
+        raise click.BadParameter(f"{value!r}: the digit must be 0-9 and the index 0 or more")
+    return chosen
+
+
 @click.command(
     "compare-paths",
     epilog=examples(
@@ -36,6 +48,8 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
         "manifoldviz compare-paths --models dense,vae --latents 2,4,8,16 --datasets rotation",
         "manifoldviz compare-paths --data ../shared/data/mnist.npz --executor processes",
         "manifoldviz compare-paths --endpoints reconstructed --datasets mnist --pairs 50",
+        "manifoldviz compare-paths --methods pixel,transport,linear,geodesic,isomap "
+        "--datasets lines,rotation --orbit 3:5",
     ),
 )
 @click.option(
@@ -86,10 +100,22 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
 )
 @click.option(
     "--endpoints",
-    type=click.Choice(["original", "reconstructed"]),
+    type=click.Choice(ENDPOINTS),
     default="original",
     show_default=True,
     help="Where the pixel path starts and ends: the images, or their reconstructions.",
+)
+@methods_option(
+    BOARD_METHODS,
+    "Paths to compare, each with the pixel path (always drawn), pair by pair.",
+)
+@click.option(
+    "--orbit",
+    default="3:0",
+    show_default=True,
+    callback=_orbit,
+    help="The rotation manifold's digit, DIGIT[:INDEX]: the INDEX-th training image of DIGIT "
+    "(0 is the first).",
 )
 @out_dir_option("results/compare-paths", "results.json and the figures")
 @figure_format_option
@@ -104,6 +130,8 @@ def compare_paths(
     n_seeds: int,
     n_steps: int,
     endpoints: str,
+    methods: tuple[str, ...],
+    orbit: tuple[int, int],
     out_dir: Path,
     figure_format: str,
     executor: str,
@@ -114,12 +142,14 @@ def compare_paths(
     data: str | None,
     quiet: bool,
 ) -> None:
-    """Pixel versus latent paths over many pairs, models, latent sizes and seeds.
+    """Pixel versus latent paths (or any methods) over many pairs, models, latent sizes and seeds.
 
     On MNIST every path is scored by the measures that passed the controls (real, blurred,
-    blended and decoded digits); on the known manifolds by the exact distance to the manifold
-    and the smoothness of Berthelot et al. (2019). Means come with 95% bootstrap intervals;
-    the last line says which paired differences are significant. An interrupted run resumes.
+    blended and decoded digits); on the known manifolds by the exact distance to the manifold,
+    the smoothness of Berthelot et al. (2019), the share of frames near the model's floor (its
+    own reconstructions of the true path) and the length relative to the linear path. Means
+    come with 95% bootstrap intervals; the last line says which paired differences are
+    significant. An interrupted run resumes.
     """
     from manifoldviz.reports.compare_paths import compare_paths as run_board
     from manifoldviz.runs.executor import make_executor
@@ -135,6 +165,8 @@ def compare_paths(
         seed=seed,
         n_steps=n_steps,
         endpoints=endpoints,
+        methods=methods,
+        orbit=orbit,
         data=data,
         limit=limit,
         out_dir=folder,

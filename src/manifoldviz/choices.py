@@ -14,6 +14,8 @@ Method = Literal["pixel", "transport", "linear", "slerp", "geodesic", "isomap"]
 METHODS: tuple[Method, ...] = get_args(Method)
 #: What an interpolation draws unless asked otherwise.
 DEFAULT_METHODS: tuple[Method, ...] = ("pixel", "linear")
+#: What the scoreboard compares unless asked otherwise (each with the pixel path).
+BOARD_METHODS: tuple[Method, ...] = ("pixel", "linear", "slerp")
 
 Architecture = Literal["dense", "conv", "vae"]
 #: The autoencoders: dense, convolutional, and the book's VAE (paths use its mean code).

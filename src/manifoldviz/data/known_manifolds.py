@@ -7,6 +7,9 @@
 - **rotation**: the orbit of one real MNIST digit under rotation about the image centre
   (bilinear resampling). Again one parameter, the angle.
 
+How paths are measured on them (distances, smoothness) is in
+:mod:`manifoldviz.interpolation.known_manifold`.
+
 For each, :class:`KnownManifold` holds the images on a fine grid of the parameter, and the exact
 distance of any image to the manifold is the minimum over that grid (:meth:`~KnownManifold.
 nearest`), with the parameter where it is reached. :func:`as_mnist_data` makes a training set
@@ -208,7 +211,9 @@ def rotation_manifold(digit: npt.ArrayLike, *, grid_size: int = GRID_SIZE) -> Kn
     )
 
 
-def known_manifold(name: str, data: MnistData | None = None, *, digit: int = 3) -> KnownManifold:
+def known_manifold(
+    name: str, data: MnistData | None = None, *, digit: int = 3, index: int = 0
+) -> KnownManifold:
     """The known manifold called ``name``.
 
     Parameters
@@ -216,9 +221,10 @@ def known_manifold(name: str, data: MnistData | None = None, *, digit: int = 3) 
     name
         ``"lines"`` or ``"rotation"``.
     data
-        For ``"rotation"``: the MNIST data whose first training image of ``digit`` is rotated.
-    digit
-        Which digit's orbit (``"rotation"`` only).
+        For ``"rotation"``: the MNIST data whose training images of ``digit`` are rotated.
+    digit, index
+        The ``index``-th training image of ``digit`` is the one rotated (``"rotation"``
+        only; 0 is the first).
 
     Returns
     -------
@@ -231,9 +237,12 @@ def known_manifold(name: str, data: MnistData | None = None, *, digit: int = 3) 
         if data is None:
             raise InvalidInputError("the rotation orbit needs MNIST data", param="data")
         found = np.flatnonzero(data.y_train == digit)
-        if not len(found):
-            raise InvalidInputError(f"no training image of digit {digit}", param="digit")
-        return rotation_manifold(data.x_train[found[0]])
+        if not 0 <= index < len(found):
+            raise InvalidInputError(
+                f"the training data has {len(found)} images of digit {digit}, so no index {index}",
+                param="orbit",
+            )
+        return rotation_manifold(data.x_train[found[index]])
     raise InvalidInputError(
         f"unknown manifold {name!r}; choose from {', '.join(KNOWN_MANIFOLDS)}", param="manifold"
     )
@@ -290,32 +299,6 @@ def as_mnist_data(
         Source("known-manifold", manifold.name),
         notices=(manifold.description,),
     )
-
-
-def smoothness(angles: npt.ArrayLike) -> float:
-    """Berthelot et al.'s smoothness of one interpolation, from the parameter of each frame.
-
-    The angles are unwrapped; each step's absolute change is divided by the total change from
-    the first frame to the last, and the score is the largest of these minus ``1 / (n - 1)``:
-    0 when every step moves the same amount, up to 1 - 1/(n - 1) when one step makes the whole
-    change (as a pixel blend of two lines does). NaN when the total change is zero.
-
-    Parameters
-    ----------
-    angles
-        (n,) parameters (radians) of the frames, in path order.
-
-    Returns
-    -------
-    float
-        The smoothness score (lower is smoother).
-    """
-    unwrapped = np.unwrap(np.asarray(angles, np.float64))
-    total = abs(unwrapped[-1] - unwrapped[0])
-    if len(unwrapped) < 3 or total < 1e-4:
-        return float("nan")
-    steps = np.abs(np.diff(unwrapped)) / total
-    return float(steps.max() - 1.0 / (len(unwrapped) - 1))
 
 
 def shorter_arc(start: float, end: float, n_steps: int) -> FloatArray:

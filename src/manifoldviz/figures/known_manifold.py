@@ -8,19 +8,18 @@ from typing import Any
 
 import numpy as np
 
+from manifoldviz.figures.interpolation import METHOD_COLOURS
 from manifoldviz.figures.palette import OKABE_ITO
 
-#: Every path's colour and name in these figures (the latent paths in blues, the truth in green).
-KNOWN_COLOURS = {
-    "pixel": OKABE_ITO["vermillion"],
-    "lerp": OKABE_ITO["blue"],
-    "slerp": OKABE_ITO["sky"],
-    "true": OKABE_ITO["green"],
-}
+#: Every path's colour and name in these figures (each method as everywhere, the truth black).
+KNOWN_COLOURS = {**METHOD_COLOURS, "true": OKABE_ITO["black"]}
 KNOWN_LABELS = {
     "pixel": "pixel path",
-    "lerp": "latent path (linear)",
+    "transport": "optimal transport",
+    "linear": "latent path (linear)",
     "slerp": "latent path (slerp)",
+    "geodesic": "latent geodesic",
+    "isomap": "Isomap graph path",
     "true": "true path on the manifold",
 }
 
@@ -32,7 +31,8 @@ def draw_known_example(
     t: Sequence[float],
     *,
     title: str,
-    rows: Sequence[str] = ("true", "pixel", "lerp"),
+    rows: Sequence[str] = ("true", "pixel", "linear"),
+    floor: float | None = None,
 ) -> Any:
     """Strips of the paths (one row each, each frame captioned with its distance to the
     manifold) and, below, every path's distance to the manifold against t.
@@ -51,6 +51,9 @@ def draw_known_example(
         The figure's title.
     rows
         Which paths get a strip, top to bottom.
+    floor
+        The model's floor on this pair (its reconstructions of the true path), drawn as a
+        line with the 1.5× band a frame must be within to count as reaching it.
 
     Returns
     -------
@@ -83,7 +86,12 @@ def draw_known_example(
             color=KNOWN_COLOURS[name],
             label=KNOWN_LABELS[name],
             marker="o",
-            linestyle="--" if name == "pixel" else "-",
+            linestyle="--" if name in ("pixel", "transport") else "-",
+        )
+    if floor is not None:
+        ax.axhspan(0, 1.5 * floor, color=OKABE_ITO["yellow"], alpha=0.25, lw=0)
+        ax.axhline(
+            floor, color=OKABE_ITO["black"], linestyle=":", label="floor (own reconstructions)"
         )
     ax.set_xlabel("interpolation t")
     ax.set_ylabel("RMS distance to the manifold")

@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from manifoldviz.figures.interpolation import PATH_COLOURS
-from manifoldviz.figures.palette import OKABE_ITO
+from manifoldviz.figures.interpolation import method_colour
 
 #: Cell colours: the latent path significantly better, the pixel path significantly better,
 #: no significant difference, and a measure that did not pass the controls.
@@ -32,6 +31,8 @@ SHORT = {
     "mid_distance": "mid distance",
     "cosine_distance": "cosine dist.",
     "smoothness": "smoothness",
+    "within_floor": "near floor",
+    "relative_length": "rel. length",
 }
 
 
@@ -57,7 +58,7 @@ def draw_difference_table(figure: Any, configs: Mapping[str, Mapping[str, Any]])
         "MNIST (measures that passed the controls; * favours latent by construction)": [
             c for c in configs if configs[c]["dataset"] == "mnist"
         ],
-        "Known manifolds (exact; lower is better, advantage shown as pixel − latent)": [
+        "Known manifolds (exact; advantage over the pixel path, in each measure's direction)": [
             c for c in configs if configs[c]["dataset"] != "mnist"
         ],
     }
@@ -102,7 +103,7 @@ def draw_difference_table(figure: Any, configs: Mapping[str, Mapping[str, Any]])
         table.scale(1, 1.6)
         ax.set_title(title, fontsize=15)
     figure.suptitle(
-        "Latent path's advantage over the pixel path, paired by pair: mean [95% bootstrap interval]"
+        "Each path's advantage over the pixel path, paired by pair: mean [95% bootstrap interval]"
     )
     return figure
 
@@ -113,7 +114,7 @@ def draw_pair_multiples(
     t: Sequence[float],
     *,
     title: str,
-    rows: Sequence[str] = ("pixel", "lerp"),
+    rows: Sequence[str] = ("pixel", "linear"),
 ) -> Any:
     """Small multiples: for each example pair, one strip per path.
 
@@ -137,7 +138,6 @@ def draw_pair_multiples(
     """
     n = len(t)
     axes = figure.subplots(len(examples) * len(rows), n, squeeze=False)
-    colours = {**PATH_COLOURS, "lerp": PATH_COLOURS["latent"], "slerp": OKABE_ITO["sky"]}
     for e, (label, frames) in enumerate(examples):
         for r, path in enumerate(rows):
             for c in range(n):
@@ -148,9 +148,9 @@ def draw_pair_multiples(
                 ax.grid(False)
                 for spine in ax.spines.values():
                     spine.set_visible(True)
-                    spine.set_color(colours.get(path, "black"))
+                    spine.set_color(method_colour(path))
                     spine.set_linewidth(2)
-            axes[e * len(rows) + r, 0].set_ylabel(path, fontsize=12, color=colours.get(path))
+            axes[e * len(rows) + r, 0].set_ylabel(path, fontsize=12, color=method_colour(path))
         axes[e * len(rows), n // 2].set_title(label, fontsize=13)
     figure.suptitle(title)
     return figure

@@ -2,11 +2,15 @@
 
 For a known one-parameter manifold (:mod:`manifoldviz.data.known_manifolds`) an autoencoder is
 trained on images sampled from it, like any other data (the cached-model path). Between pairs of
-test parameters four paths are drawn: the pixel path, the decoded latent paths (linear and
-slerp) and the true on-manifold path (the shorter arc of the parameter). For every frame the
-exact distance to the manifold is the minimum over a fine grid of the parameter; a path's
-smoothness is Berthelot et al.'s (2019), from the parameter of each frame's nearest manifold
-point.
+test parameters every method's path is drawn (:mod:`~manifoldviz.interpolation.methods`), beside
+the true on-manifold path (the shorter arc of the parameter). For every frame the exact distance
+to the manifold is the minimum over a fine grid of the parameter; a path's smoothness is
+Berthelot et al.'s (2019), from the parameter of each frame's nearest manifold point.
+
+Each pair also gets the model's **floor**: the mid-path distance of its own reconstructions of
+the true path's frames, which is how close any decoded path could get. A method's frames are
+then compared with that floor (the share of interior frames within 1.5 times it), and its
+length in pixel space with the linear latent path's (Michelis & Becker 2021).
 """
 
 from __future__ import annotations
@@ -16,28 +20,68 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
+from manifoldviz.choices import BOARD_METHODS
 from manifoldviz.data.known_manifolds import (
     KnownManifold,
     as_mnist_data,
     known_manifold,
     shorter_arc,
-    smoothness,
 )
 from manifoldviz.data.sources import MnistData
 from manifoldviz.interpolation import paths
+from manifoldviz.interpolation.methods import GraphSource, draw_paths
 from manifoldviz.models.cached import AutoencoderSpec, autoencoder
 from manifoldviz.progress import Progress
 from manifoldviz.seeding import rng
 from manifoldviz.store import Store
 
-#: The paths drawn between two points of a known manifold.
-KNOWN_PATHS = ("pixel", "lerp", "slerp", "true")
-#: Per-path numbers (all: lower is better). ``distance`` is the RMS pixel distance to the
+#: The path every known-manifold pair also gets: the shorter arc on the manifold itself.
+TRUE_PATH = "true"
+#: Per-path numbers, and whether higher is better. ``distance`` is the RMS pixel distance to the
 #: manifold averaged over the interior frames, ``mid_distance`` over the middle half of the path
-#: (0.25 <= t <= 0.75), ``cosine_distance`` Berthelot et al.'s cosine distance over the interior.
-KNOWN_MEASURES = ("distance", "mid_distance", "cosine_distance", "smoothness")
+#: (0.25 <= t <= 0.75), ``cosine_distance`` Berthelot et al.'s cosine distance over the
+#: interior; ``within_floor`` the share of interior frames within :data:`FLOOR_FACTOR` times the
+#: pair's floor; ``relative_length`` the path's pixel-space length over the linear latent
+#: path's (Michelis & Becker 2021).
+KNOWN_MEASURES = {
+    "distance": False,
+    "mid_distance": False,
+    "cosine_distance": False,
+    "smoothness": False,
+    "within_floor": True,
+    "relative_length": False,
+}
+#: A frame "reaches the floor" within this factor of the model's own reconstruction distance.
+FLOOR_FACTOR = 1.5
+
+
+def smoothness(angles: npt.ArrayLike) -> float:
+    """Berthelot et al.'s smoothness of one interpolation, from the parameter of each frame.
+
+    The angles are unwrapped; each step's absolute change is divided by the total change from
+    the first frame to the last, and the score is the largest of these minus ``1 / (n - 1)``:
+    0 when every step moves the same amount, up to 1 - 1/(n - 1) when one step makes the whole
+    change (as a pixel blend of two lines does). NaN when the total change is zero.
+
+    Parameters
+    ----------
+    angles
+        (n,) parameters (radians) of the frames, in path order.
+
+    Returns
+    -------
+    float
+        The smoothness score (lower is smoother).
+    """
+    unwrapped = np.unwrap(np.asarray(angles, np.float64))
+    total = abs(unwrapped[-1] - unwrapped[0])
+    if len(unwrapped) < 3 or total < 1e-4:
+        return float("nan")
+    steps = np.abs(np.diff(unwrapped)) / total
+    return float(steps.max() - 1.0 / (len(unwrapped) - 1))
 
 
 @dataclass(frozen=True)
@@ -66,7 +110,12 @@ RECIPES = {
 
 
 def known_data(
-    name: str, mnist: MnistData | None, *, seed: int, quick: bool = False
+    name: str,
+    mnist: MnistData | None,
+    *,
+    seed: int,
+    quick: bool = False,
+    orbit: tuple[int, int] = (3, 0),
 ) -> tuple[KnownManifold, MnistData, KnownRecipe]:
     """The manifold, its training/test images as data, and the training recipe.
 
@@ -75,18 +124,21 @@ def known_data(
     name
         ``"lines"`` or ``"rotation"``.
     mnist
-        MNIST (the rotation orbit's digit is its first training "3").
+        MNIST (the rotation orbit's digit comes from its training images).
     seed
         Seeds the sampled angles.
     quick
         A tenth of the training images (at least 200) and half the epochs: for tests.
+    orbit
+        (digit, index): the rotation orbit is that of the ``index``-th training image of
+        ``digit``.
 
     Returns
     -------
     tuple
         The manifold, the data and the recipe.
     """
-    manifold = known_manifold(name, mnist)
+    manifold = known_manifold(name, mnist, digit=orbit[0], index=orbit[1])
     recipe = RECIPES[name]
     if quick:
         recipe = KnownRecipe(
@@ -114,16 +166,49 @@ def pair_angles(n_pairs: int, *, seed: int) -> FloatArray:
     return np.stack([start, (start + gap) % (2 * np.pi)], axis=1).astype(np.float32)
 
 
-def path_numbers(manifold: KnownManifold, frames: FloatArray, t: FloatArray) -> dict[str, Any]:
+def path_length(frames: npt.ArrayLike) -> float:
+    """The pixel-space length of a path: the sum of its steps' Euclidean lengths."""
+    flat = np.asarray(frames, np.float64).reshape(len(np.asarray(frames)), -1)
+    return float(np.linalg.norm(np.diff(flat, axis=0), axis=1).sum())
+
+
+def _middle(t: FloatArray) -> npt.NDArray[np.bool_]:
+    middle = (t >= 0.25) & (t <= 0.75)
+    return middle if middle.any() else np.ones_like(middle)
+
+
+def floor_distance(
+    manifold: KnownManifold, ae: Any, true_frames: FloatArray, t: FloatArray
+) -> float:
+    """The model's floor on one pair: the mid-path distance to the manifold of its own
+    reconstructions of the true path's frames (how close any decoded path could get)."""
+    flat = np.asarray(true_frames, np.float32).reshape(len(t), -1)
+    rebuilt = np.clip(ae.decode(ae.encode(flat)), 0, 1)
+    rms, _, _ = manifold.nearest(rebuilt)
+    return float(rms[_middle(t)].mean())
+
+
+def path_numbers(
+    manifold: KnownManifold,
+    frames: FloatArray,
+    t: FloatArray,
+    *,
+    floor: float | None = None,
+    linear_length: float | None = None,
+) -> dict[str, Any]:
     """Every :data:`KNOWN_MEASURES` number of one path, and its per-frame distances."""
     rms, cosine, at = manifold.nearest(frames)
     inner = slice(1, -1) if len(t) > 2 else slice(None)
-    middle = (t >= 0.25) & (t <= 0.75)
+    within = float((rms[inner] <= FLOOR_FACTOR * floor).mean()) if floor is not None else None
+    length = path_length(frames)
+    relative = length / linear_length if linear_length else None
     return {
         "distance": round(float(rms[inner].mean()), 5),
-        "mid_distance": round(float(rms[middle].mean() if middle.any() else rms.mean()), 5),
+        "mid_distance": round(float(rms[_middle(t)].mean()), 5),
         "cosine_distance": round(float(cosine[inner].mean()), 5),
         "smoothness": _json_number(smoothness(at)),
+        "within_floor": None if within is None else round(within, 5),
+        "relative_length": None if relative is None else _json_number(relative),
         "per_frame": [round(float(v), 5) for v in rms],
         "angles": [round(float(v), 5) for v in at],
     }
@@ -143,7 +228,9 @@ def evaluate_known(
     mnist: MnistData | None,
     n_pairs: int,
     n_steps: int,
+    methods: tuple[str, ...] = BOARD_METHODS,
     endpoints: str = "original",
+    orbit: tuple[int, int] = (3, 0),
     store: Store | None = None,
     progress: Progress | None = None,
     quick: bool = False,
@@ -163,9 +250,13 @@ def evaluate_known(
         MNIST, for the rotation orbit's digit.
     n_pairs, n_steps
         Pairs of test parameters, and frames per path (endpoints included).
+    methods
+        The paths drawn (:data:`~manifoldviz.choices.METHODS`); the true path is drawn too.
     endpoints
-        ``"original"``: the pixel path runs between the manifold's images; ``"reconstructed"``:
-        between their reconstructions, where the latent paths start and end.
+        ``"original"``: pixel-space paths run between the manifold's images;
+        ``"reconstructed"``: between their reconstructions, where the latent paths start and end.
+    orbit
+        (digit, index) of the training image whose rotations make the ``rotation`` manifold.
     store, progress
         The model cache and progress lines.
     quick
@@ -176,36 +267,48 @@ def evaluate_known(
     Returns
     -------
     dict
-        ``pairs`` (per pair: angles and, per path, :data:`KNOWN_MEASURES` with per-frame
-        distances), ``frames`` (the first ``keep_frames`` pairs' images per path, as arrays),
-        ``model`` (its test loss and epochs) and ``manifold`` (its description).
+        ``pairs`` (per pair: angles, the floor, per path :data:`KNOWN_MEASURES` with per-frame
+        distances, and whether iterative methods converged), ``frames`` (the first
+        ``keep_frames`` pairs' images per path, as arrays), ``model`` (its test loss and epochs)
+        and ``manifold`` (its description).
     """
-    manifold, data, recipe = known_data(name, mnist, seed=seed, quick=quick)
+    manifold, data, recipe = known_data(name, mnist, seed=seed, quick=quick, orbit=orbit)
     spec = AutoencoderSpec(
         architecture=architecture,
         latent_dim=latent_dim,
         n_epochs=recipe.n_epochs,
         batch_size=recipe.batch_size,
     )
-    ae = autoencoder(data, spec, seed=seed, store=store or Store(), progress=progress)
+    store = store or Store()
+    ae = autoencoder(data, spec, seed=seed, store=store, progress=progress)
+    graph = GraphSource(data, store, progress)
+    drawn_methods = tuple(dict.fromkeys(("linear", *methods)))  # linear: the length reference
     t = paths.step_times(n_steps)
     pairs, frames = [], []
     for i, (angle_a, angle_b) in enumerate(pair_angles(n_pairs, seed=seed)):
         images = manifold.image_at([angle_a, angle_b])
-        codes = ae.encode(images)
-        drawn: dict[str, FloatArray] = {
-            "lerp": paths.linear_path(codes[0], codes[1], n_steps),
-            "slerp": paths.slerp_path(codes[0], codes[1], n_steps),
+        computed = draw_paths(drawn_methods, ae, images, n_steps, endpoints=endpoints, graph=graph)
+        drawn = {m: computed[m].frames for m in methods}
+        drawn[TRUE_PATH] = manifold.image_at(shorter_arc(float(angle_a), float(angle_b), n_steps))
+        floor = floor_distance(manifold, ae, drawn[TRUE_PATH], t)
+        linear_length = path_length(computed["linear"].frames)
+        numbers = {
+            k: path_numbers(manifold, v, t, floor=floor, linear_length=linear_length)
+            for k, v in drawn.items()
         }
-        drawn = {k: np.clip(ae.decode(v), 0, 1).astype(np.float32) for k, v in drawn.items()}
-        if endpoints == "reconstructed":
-            images = drawn["lerp"][[0, -1]]
-        drawn["pixel"] = paths.linear_path(images[0], images[1], n_steps)
-        drawn["true"] = manifold.image_at(shorter_arc(float(angle_a), float(angle_b), n_steps))
-        numbers = {k: path_numbers(manifold, drawn[k], t) for k in KNOWN_PATHS}
-        pairs.append({"pair": i, "a": float(angle_a), "b": float(angle_b), "values": numbers})
+        converged = {m: computed[m].converged for m in methods if computed[m].converged is not None}
+        pairs.append(
+            {
+                "pair": i,
+                "a": float(angle_a),
+                "b": float(angle_b),
+                "floor": round(floor, 5),
+                "values": numbers,
+                **({"converged": converged} if converged else {}),
+            }
+        )
         if i < keep_frames:
-            frames.append({k: drawn[k].reshape(-1, 28, 28) for k in KNOWN_PATHS})
+            frames.append({k: v.reshape(-1, 28, 28) for k, v in drawn.items()})
     return {
         "pairs": pairs,
         "frames": frames,

@@ -235,6 +235,29 @@ def path(
     return _isomap(autoencoder, x_a, x_b, z_a, z_b, n_steps, graph)
 
 
+def draw_paths(
+    methods: tuple[str, ...],
+    autoencoder: Any,
+    x_ab: FloatArray,
+    n_steps: int,
+    *,
+    endpoints: str = "original",
+    graph: GraphSource | None = None,
+) -> dict[str, PathFrames]:
+    """Every method's path between the two images ``x_ab`` (2, 784), encoded once.
+
+    With ``endpoints="reconstructed"`` pixel-space methods run between the autoencoder's
+    reconstructions, where latent methods start and end, so the paths differ only in the path.
+    """
+    x_ab = np.asarray(x_ab, np.float32).reshape(2, -1)
+    codes = autoencoder.encode(x_ab)
+    if endpoints == "reconstructed":
+        x_ab = _decoded(autoencoder, codes)
+    return {
+        m: path(m, autoencoder, x_ab[0], x_ab[1], n_steps, graph=graph, z_ab=codes) for m in methods
+    }
+
+
 def _geodesic(autoencoder: Any, z_a: FloatArray, z_b: FloatArray, n_steps: int) -> PathFrames:
     from manifoldviz.interpolation.geodesic import geodesic_curve, resample_by_arclength
 
@@ -285,6 +308,7 @@ __all__ = [
     "Method",
     "PathFrames",
     "check_methods",
+    "draw_paths",
     "path",
     "training_graph",
 ]

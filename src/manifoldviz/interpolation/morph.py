@@ -34,10 +34,8 @@ from manifoldviz.interpolation.methods import (
     DEFAULT_METHODS,
     LATENT_METHODS,
     GraphSource,
-    Method,
-    PathFrames,
     check_methods,
-    path,
+    draw_paths,
 )
 from manifoldviz.models.cached import (
     AutoencoderSpec,
@@ -423,15 +421,14 @@ def morph(
     )
     ae = models.autoencoder
     i_a, i_b = pick_endpoints(models.data.y_test, a, b, seed=seed, index_a=index_a, index_b=index_b)
-    images = flatten_scaled(models.data.x_test[[i_a, i_b]])
-    codes = ae.encode(images)
-    if endpoints == "reconstructed":
-        # The latent paths' own first and last frames: decoded from exactly these codes.
-        images = np.clip(ae.decode(codes), 0, 1).astype(np.float32)
-    computed: dict[Method, PathFrames] = {
-        m: path(m, ae, images[0], images[1], n_steps, graph=models.graph, z_ab=codes)
-        for m in chosen
-    }
+    computed = draw_paths(
+        chosen,
+        ae,
+        flatten_scaled(models.data.x_test[[i_a, i_b]]),
+        n_steps,
+        endpoints=endpoints,
+        graph=models.graph,
+    )
     t = paths.step_times(n_steps)
     per_path = measure(models, {m: p.frames for m, p in computed.items()}, t, (a, b))
     summary = {name: evidence.path_summary(ev) for name, ev in per_path.items()}

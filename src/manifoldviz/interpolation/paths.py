@@ -51,12 +51,3 @@ def slerp_path(a: FloatArray, b: FloatArray, n_steps: int) -> FloatArray:
 
 
 PATHS = {"linear": linear_path, "slerp": slerp_path}
-
-
-def latent_path_fn(name: str):
-    """The latent path function called ``name`` (``linear`` or ``slerp``)."""
-    if name not in PATHS:
-        raise InvalidInputError(
-            f"unknown path {name!r}; choose from {', '.join(PATHS)}", param="path"
-        )
-    return PATHS[name]

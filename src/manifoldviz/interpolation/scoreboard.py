@@ -21,21 +21,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from manifoldviz.arrays import FloatArray
+from manifoldviz.choices import BOARD_METHODS
 from manifoldviz.choices import DATASETS as _DATASETS
 from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.interpolation import evidence, paths
-from manifoldviz.interpolation.controls import judges_for
-from manifoldviz.interpolation.known_manifold import KNOWN_MEASURES, KNOWN_PATHS, evaluate_known
+from manifoldviz.interpolation.known_manifold import KNOWN_MEASURES, TRUE_PATH, evaluate_known
 from manifoldviz.interpolation.measures import MEASURES, control_pairs
+from manifoldviz.interpolation.methods import draw_paths
+from manifoldviz.interpolation.morph import measure, pair_models
 from manifoldviz.models.architectures import ARCHITECTURES
 from manifoldviz.models.cached import (
     AutoencoderSpec,
     ClassifierSpec,
-    autoencoder,
-    classifier,
     is_cached,
 )
 from manifoldviz.progress import Progress
@@ -44,8 +43,8 @@ from manifoldviz.statistics import bootstrap_mean
 from manifoldviz.store import Store
 
 DATASETS = _DATASETS
-MNIST_PATHS = ("pixel", "lerp", "slerp")
-LATENT_PATHS = ("lerp", "slerp")
+#: What every other path is compared with, pair by pair.
+REFERENCE = "pixel"
 
 
 @dataclass(frozen=True)
@@ -95,19 +94,9 @@ def mnist_pairs(
     return control_pairs(y, n_pairs, seed=int(rng(seed, "scoreboard-pairs").integers(2**31)))
 
 
-def mnist_frames(
-    ae: Any, images: FloatArray, n_steps: int, endpoints: str
-) -> dict[str, FloatArray]:
-    """Every MNIST path between two images (flattened), as (n_steps, 784) frames."""
-    codes = ae.encode(images)
-    drawn = {
-        "lerp": paths.linear_path(codes[0], codes[1], n_steps),
-        "slerp": paths.slerp_path(codes[0], codes[1], n_steps),
-    }
-    drawn = {k: np.clip(ae.decode(v), 0, 1).astype(np.float32) for k, v in drawn.items()}
-    if endpoints == "reconstructed":
-        images = drawn["lerp"][[0, -1]]
-    return {"pixel": paths.linear_path(images[0], images[1], n_steps), **drawn}
+def compared(methods: Sequence[str]) -> list[str]:
+    """The paths compared with the reference, pair by pair (all but it and the true path)."""
+    return [m for m in methods if m not in (REFERENCE, TRUE_PATH)]
 
 
 def evaluate_mnist(
@@ -118,52 +107,49 @@ def evaluate_mnist(
     n_steps: int,
     endpoints: str,
     store: Store,
+    methods: tuple[str, ...] = BOARD_METHODS,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """One MNIST unit: its models and judges, then every path of ``n_pairs`` pairs scored."""
-    ae = autoencoder(
+    models = pair_models(
         data,
-        AutoencoderSpec(unit.model, unit.latent_dim),
-        seed=unit.seed,
+        model=unit.model,
+        latent_dim=unit.latent_dim,
+        model_seed=unit.seed,
         store=store,
         progress=progress,
     )
-    mlp = classifier(data, ClassifierSpec(), seed=unit.seed, store=store, progress=progress)
-    judges, study = judges_for(data, ae, mlp, model_seed=unit.seed, store=store, progress=progress)
     first, second = mnist_pairs(data.y_test, n_pairs, seed=unit.seed)
-    x_test = data.x_test
     t = paths.step_times(n_steps)
-    all_frames, classes = [], []
-    for i, j in zip(first, second, strict=True):
-        drawn = mnist_frames(ae, flatten_scaled(x_test[[i, j]]), n_steps, endpoints)
-        all_frames += [drawn[name] for name in MNIST_PATHS]
-        classes.append(np.tile([data.y_test[i], data.y_test[j]], (len(MNIST_PATHS) * n_steps, 1)))
-    scores = judges.score(np.concatenate(all_frames), np.concatenate(classes))
     pairs = []
-    block = len(MNIST_PATHS) * n_steps
     for p, (i, j) in enumerate(zip(first, second, strict=True)):
-        values = {}
-        for k, name in enumerate(MNIST_PATHS):
-            start = p * block + k * n_steps
-            frames = evidence.frame_evidence(
-                t, {m: v[start : start + n_steps] for m, v in scores.items()}
-            )
-            values[name] = evidence.path_summary(frames)
+        computed = draw_paths(
+            methods,
+            models.autoencoder,
+            flatten_scaled(data.x_test[[i, j]]),
+            n_steps,
+            endpoints=endpoints,
+            graph=models.graph,
+        )
+        digits = (int(data.y_test[i]), int(data.y_test[j]))
+        scored = measure(models, {m: c.frames for m, c in computed.items()}, t, digits)
+        converged = {m: c.converged for m, c in computed.items() if c.converged is not None}
         pairs.append(
             {
                 "pair": p,
                 "a": int(i),
                 "b": int(j),
-                "digits": [int(data.y_test[i]), int(data.y_test[j])],
-                "values": values,
+                "digits": list(digits),
+                "values": {m: evidence.path_summary(ev) for m, ev in scored.items()},
+                **({"converged": converged} if converged else {}),
             }
         )
     return {
         "pairs": pairs,
-        "controls": study.to_dict(),
+        "controls": models.study.to_dict(),
         "model": {
-            "autoencoder_test_loss": ae.info.get("test_loss"),
-            "classifier_test_accuracy": mlp.info.get("test_accuracy"),
+            "autoencoder_test_loss": models.autoencoder.info.get("test_loss"),
+            "classifier_test_accuracy": models.classifier.info.get("test_accuracy"),
         },
     }
 
@@ -195,6 +181,8 @@ def evaluate_unit(
     n_steps: int,
     endpoints: str,
     cache_root: str | None,
+    methods: tuple[str, ...] = BOARD_METHODS,
+    orbit: tuple[int, int] = (3, 0),
     quick: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -210,6 +198,10 @@ def evaluate_unit(
         Pairs, frames per path, and where the pixel path starts and ends.
     cache_root
         The model store's folder (None: the default).
+    methods
+        The paths drawn between each pair (the pixel path among them).
+    orbit
+        (digit, index) of the training image whose rotations make the ``rotation`` manifold.
     quick
         Known manifolds: smaller data and fewer epochs (tests).
     progress
@@ -233,6 +225,7 @@ def evaluate_unit(
             n_steps=n_steps,
             endpoints=endpoints,
             store=store,
+            methods=methods,
             progress=progress,
         )
     else:
@@ -244,7 +237,9 @@ def evaluate_unit(
             mnist=data,
             n_pairs=n_pairs,
             n_steps=n_steps,
+            methods=methods,
             endpoints=endpoints,
+            orbit=orbit,
             store=store,
             progress=progress,
             quick=quick,
@@ -274,11 +269,7 @@ def _measures_of(dataset: str) -> dict[str, bool]:
     """Measure key in a pair's values -> whether higher is better."""
     if dataset == "mnist":
         return {f"mean_{m.name}": m.higher_is_better for m in MEASURES.values()}
-    return {name: False for name in KNOWN_MEASURES}
-
-
-def _paths_of(dataset: str) -> tuple[str, ...]:
-    return MNIST_PATHS if dataset == "mnist" else KNOWN_PATHS
+    return dict(KNOWN_MEASURES)
 
 
 def _label(dataset: str, key: str) -> str:
@@ -289,6 +280,8 @@ def _label(dataset: str, key: str) -> str:
         "mid_distance": "mid-path distance to the manifold",
         "cosine_distance": "cosine distance to the manifold",
         "smoothness": "smoothness score",
+        "within_floor": "share of frames near the floor",
+        "relative_length": "length relative to the linear path",
     }[key]
 
 
@@ -313,9 +306,10 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
     -------
     dict
         ``configs`` (per configuration: ``paths`` -> measure -> [mean, low, high];
-        ``differences`` -> latent path -> measure -> {mean, low, high, significant, better};
-        ``kept``; ``n_pairs``), ``significant`` (a list of the significant differences) and
-        ``sentence``.
+        ``differences`` -> compared path -> measure -> {mean, low, high, significant, better};
+        ``kept``; ``n_pairs``; ``convergence`` -> iterative path -> share of pairs converged;
+        on known manifolds ``floor`` -> [mean, low, high]), ``significant`` (a list of the
+        significant differences) and ``sentence``.
     """
     grouped: dict[str, list[Mapping[str, Any]]] = {}
     for unit in units:
@@ -342,7 +336,18 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
             "paths": {},
             "differences": {},
         }
-        for path in _paths_of(dataset):
+        drawn = list(pairs[0]["values"]) if pairs else []
+        if dataset != "mnist":
+            entry["floor"] = [
+                _rounded(v)
+                for v in bootstrap_mean([_number(p.get("floor")) for p in pairs], seed=seed)
+            ]
+        iterative = sorted({m for p in pairs for m in p.get("converged", {})})
+        entry["convergence"] = {
+            m: round(float(np.mean([bool(p["converged"].get(m)) for p in pairs])), 4)
+            for m in iterative
+        }
+        for path in drawn:
             entry["paths"][path] = {
                 key: [
                     _rounded(v)
@@ -352,12 +357,12 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
                 ]
                 for key in measures
             }
-        for path in LATENT_PATHS:
+        for path in compared(drawn):
             entry["differences"][path] = {}
             for key, higher in measures.items():
                 sign = 1.0 if higher else -1.0
                 advantage = [
-                    sign * (_number(p["values"][path][key]) - _number(p["values"]["pixel"][key]))
+                    sign * (_number(p["values"][path][key]) - _number(p["values"][REFERENCE][key]))
                     for p in pairs
                 ]
                 mean, low, high = bootstrap_mean(advantage, seed=seed)
@@ -397,7 +402,7 @@ def sentence(configs: Mapping[str, Any], significant: Sequence[Mapping[str, Any]
         n_measures = (
             len(entry["kept"] or []) if entry["dataset"] == "mnist" else len(KNOWN_MEASURES)
         )
-        tested += n_measures * len(LATENT_PATHS)
+        tested += n_measures * len(entry["differences"])
     if not tested:
         return "No measure passed the controls, so no difference was tested."
 
@@ -422,8 +427,8 @@ def sentence(configs: Mapping[str, Any], significant: Sequence[Mapping[str, Any]
     n_latent = sum(s["better"] == "latent" for s in significant)
     n_pixel = sum(s["better"] == "pixel" for s in significant)
     return (
-        f"Of {tested} paired comparisons (latent path vs pixel path, on measures that passed the "
-        f"controls, 95% bootstrap intervals), {n_latent} significantly favour the latent path "
-        f"({listed('latent')}), {n_pixel} significantly favour the pixel path "
+        f"Of {tested} paired comparisons (each path vs the pixel path, on measures that passed "
+        f"the controls, 95% bootstrap intervals), {n_latent} significantly favour the other "
+        f"path ({listed('latent')}), {n_pixel} significantly favour the pixel path "
         f"({listed('pixel')}), and the other {tested - n_latent - n_pixel} are not significant."
     )

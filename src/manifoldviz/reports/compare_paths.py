@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from manifoldviz.atomic import write_json_atomic
-from manifoldviz.choices import FIGURE_FORMATS
+from manifoldviz.choices import ENDPOINTS, FIGURE_FORMATS
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
@@ -28,7 +28,7 @@ from manifoldviz.figures.style import lecture_style, new_figure, save_figure
 from manifoldviz.interpolation import scoreboard
 from manifoldviz.interpolation.known_manifold import evaluate_known
 from manifoldviz.interpolation.measures import MEASURES
-from manifoldviz.interpolation.morph import ENDPOINTS
+from manifoldviz.interpolation.methods import GraphSource, check_methods, draw_paths
 from manifoldviz.interpolation.paths import check_steps, step_times
 from manifoldviz.models.cached import AutoencoderSpec, autoencoder
 from manifoldviz.progress import Progress
@@ -55,12 +55,23 @@ class ScoreboardSettings:
     seed: int = 0
     n_steps: int = 9
     endpoints: str = "original"
+    methods: tuple[str, ...] = scoreboard.BOARD_METHODS
+    orbit: tuple[int, int] = (3, 0)
     data: str | None = None
     limit: int | None = None
     quick: bool = False
 
     def __post_init__(self) -> None:
         scoreboard.check_choices(self.datasets, self.models, self.latent_dims)
+        methods = check_methods(self.methods)
+        # Every path is compared with the pixel path, pair by pair: it is always drawn, first.
+        object.__setattr__(self, "methods", tuple(dict.fromkeys(("pixel", *methods))))
+        digit, index = self.orbit
+        if not 0 <= digit <= 9 or index < 0:
+            raise InvalidInputError(
+                f"orbit must be a digit 0-9 and an index of 0 or more, got {self.orbit}",
+                param="orbit",
+            )
         if self.n_pairs < 1:
             raise InvalidInputError(
                 f"pairs must be at least 1, got {self.n_pairs}", param="n_pairs"
@@ -156,13 +167,20 @@ class Scoreboard:
             if entry["dataset"] == "mnist":
                 keys = [f"mean_{m}" for m in entry["kept"] or []] + ["mean_reconstruction_error"]
             else:
-                keys = ["distance", "mid_distance", "smoothness"]
+                keys = ["mid_distance", "smoothness", "within_floor", "relative_length"]
             lines.append(f"{config} ({entry['n_pairs']} pairs)")
-            header = f"  {'path':<7}" + "".join(f"{k.removeprefix('mean_'):>22}" for k in keys)
+            header = f"  {'path':<10}" + "".join(f"{k.removeprefix('mean_'):>22}" for k in keys)
             lines.append(header)
             for path, values in entry["paths"].items():
                 cells = "".join(_cell(values[k]) for k in keys)
-                lines.append(f"  {path:<7}{cells}")
+                lines.append(f"  {path:<10}{cells}")
+            if "floor" in entry:
+                lines.append(
+                    f"  {'floor':<10}{_cell(entry['floor'])}  (the model's own "
+                    "reconstructions of the true path, mid-path distance)"
+                )
+            for method, rate in entry.get("convergence", {}).items():
+                lines.append(f"  {method} solver converged on {rate:.0%} of pairs")
         return "\n".join(lines)
 
 
@@ -190,6 +208,8 @@ def compare_paths(
     seed: int = 0,
     n_steps: int = 9,
     endpoints: str = "original",
+    methods: tuple[str, ...] | list[str] = scoreboard.BOARD_METHODS,
+    orbit: tuple[int, int] = (3, 0),
     data: str | os.PathLike[str] | MnistData | None = None,
     limit: int | None = None,
     out_dir: str | os.PathLike[str] | None = None,
@@ -212,6 +232,12 @@ def compare_paths(
     n_steps, endpoints
         Frames per path, and where the pixel path starts and ends (``original`` or
         ``reconstructed``).
+    methods
+        The paths drawn (:data:`~manifoldviz.choices.METHODS`); each is compared with the pixel
+        path, which is always drawn.
+    orbit
+        (digit, index): the ``rotation`` manifold is the orbit of the ``index``-th training
+        image of ``digit`` (default the first "3").
     data, limit
         The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
     out_dir
@@ -253,6 +279,8 @@ def compare_paths(
         seed=seed,
         n_steps=n_steps,
         endpoints=endpoints,
+        methods=tuple(methods),
+        orbit=(int(orbit[0]), int(orbit[1])),
         data=None if isinstance(data, MnistData) or data is None else str(data),
         limit=limit,
         quick=quick,
@@ -287,6 +315,8 @@ def compare_paths(
         "n_pairs": settings.n_pairs,
         "n_steps": settings.n_steps,
         "endpoints": settings.endpoints,
+        "methods": settings.methods,
+        "orbit": settings.orbit,
         "cache_root": str(store.root),
         "quick": settings.quick,
         "progress": progress if in_process else None,
@@ -327,9 +357,16 @@ def compare_paths(
 # Figures
 
 
-def _pair_advantages(unit: dict[str, Any], kept: list[str]) -> list[float]:
-    """Each pair's linear latent path advantage, averaged over the kept measures in units of
-    their spread over real digits (positive: the latent path does better)."""
+def _shown_path(methods: list[str]) -> str:
+    """The path the example figures rank and sweep: the linear latent path, else the first
+    compared one."""
+    others = scoreboard.compared(methods)
+    return "linear" if "linear" in others else (others[0] if others else "pixel")
+
+
+def _pair_advantages(unit: dict[str, Any], kept: list[str], shown: str) -> list[float]:
+    """Each pair's advantage of the ``shown`` path, averaged over the kept measures in units of
+    their spread over real digits (positive: it does better than the pixel path)."""
     checks = {c["name"]: c for c in unit["controls"]["checks"]}
     out = []
     for pair in unit["pairs"]:
@@ -337,11 +374,11 @@ def _pair_advantages(unit: dict[str, Any], kept: list[str]) -> list[float]:
         for name in kept:
             sign = 1.0 if MEASURES[name].higher_is_better else -1.0
             spread = checks[name]["real_spread"] or 1.0
-            lerp, pixel = (
-                pair["values"]["lerp"][f"mean_{name}"],
+            other, pixel = (
+                pair["values"][shown][f"mean_{name}"],
                 pair["values"]["pixel"][f"mean_{name}"],
             )
-            total += sign * (lerp - pixel) / spread
+            total += sign * (other - pixel) / spread
         out.append(total / max(len(kept), 1))
     return out
 
@@ -349,7 +386,8 @@ def _pair_advantages(unit: dict[str, Any], kept: list[str]) -> list[float]:
 def _mnist_examples(
     board: Scoreboard, data: MnistData, store: Store
 ) -> list[tuple[str, dict[str, np.ndarray]]]:
-    """The best and worst MNIST pairs (by the latent path's mean advantage), redrawn."""
+    """The best and worst MNIST pairs (by the shown path's mean advantage), redrawn."""
+    shown = _shown_path(list(board.settings["methods"]))
     ranked: list[tuple[float, dict[str, Any], dict[str, Any]]] = []
     for unit in board.units:
         if unit["unit"]["dataset"] != "mnist":
@@ -358,7 +396,8 @@ def _mnist_examples(
         kept = board.summary["configs"][config]["kept"] or []
         if not kept:
             continue
-        for pair, advantage in zip(unit["pairs"], _pair_advantages(unit, kept), strict=True):
+        advantages = _pair_advantages(unit, kept, shown)
+        for pair, advantage in zip(unit["pairs"], advantages, strict=True):
             ranked.append((advantage, unit, pair))
     ranked.sort(key=lambda item: item[0])
     chosen = ranked[-N_SHOWN:][::-1] + ranked[:N_SHOWN] if len(ranked) > 2 * N_SHOWN else ranked
@@ -368,15 +407,17 @@ def _mnist_examples(
         ae = autoencoder(
             data, AutoencoderSpec(u["model"], u["latent_dim"]), seed=u["seed"], store=store
         )
-        frames = scoreboard.mnist_frames(
+        drawn = draw_paths(
+            ("pixel", shown),
             ae,
             flatten_scaled(data.x_test[[pair["a"], pair["b"]]]),
             board.settings["n_steps"],
-            board.settings["endpoints"],
+            endpoints=board.settings["endpoints"],
+            graph=GraphSource(data, store),
         )
         a, b = pair["digits"]
         label = f"{u['model']}-{u['latent_dim']} seed {u['seed']}: {a}→{b}, {advantage:+.2f}"
-        examples.append((label, {k: v.reshape(-1, 28, 28) for k, v in frames.items()}))
+        examples.append((label, {k: v.frames.reshape(-1, 28, 28) for k, v in drawn.items()}))
     return examples
 
 
@@ -416,10 +457,11 @@ def save_figures(
     if not configs:
         return written
     with lecture_style():
-        rows = sum(len(scoreboard.LATENT_PATHS) for _ in configs)
+        rows = sum(len(entry["differences"]) for entry in configs.values())
         figure = new_figure(20, 2.2 + 0.55 * rows)
         draw_difference_table(figure, configs)
         save(figure, "table")
+        shown = _shown_path(list(board.settings["methods"]))
         examples = _mnist_examples(board, data, store)
         if examples:
             figure = new_figure(1.4 * board.settings["n_steps"] + 3, 2.9 * len(examples))
@@ -427,7 +469,8 @@ def save_figures(
                 figure,
                 examples,
                 list(step_times(board.settings["n_steps"])),
-                title="MNIST pairs where the latent path did best (top) and worst (bottom)",
+                title=f"MNIST pairs where the {shown} path did best (top) and worst (bottom)",
+                rows=("pixel", shown),
             )
             save(figure, "pairs")
         _known_figures(board, data=data, store=store, save=save)
@@ -441,6 +484,7 @@ def _known_figures(board: Scoreboard, *, data: MnistData, store: Store, save: An
     if not known:
         return
     t = list(step_times(board.settings["n_steps"]))
+    shown = _shown_path(list(board.settings["methods"]))
     figure = new_figure(8 * len(known), 6.5)
     axes = np.atleast_1d(figure.subplots(1, len(known)))
     for ax, dataset in zip(axes, known, strict=True):
@@ -450,7 +494,7 @@ def _known_figures(board: Scoreboard, *, data: MnistData, store: Store, save: An
             if entry["dataset"] != dataset:
                 continue
             sweep.setdefault(entry["model"], {})[int(entry["latent_dim"])] = _numbers(
-                entry["paths"]["lerp"]["mid_distance"]
+                entry["paths"][shown]["mid_distance"]
             )
             pixel = _numbers(entry["paths"]["pixel"]["mid_distance"])
         draw_latent_sweep(ax, sweep, pixel, title=f"{dataset}: latent size decides")
@@ -465,17 +509,22 @@ def _known_figures(board: Scoreboard, *, data: MnistData, store: Store, save: An
             mnist=data,
             n_pairs=1,
             n_steps=board.settings["n_steps"],
+            methods=tuple(board.settings["methods"]),
             endpoints=board.settings["endpoints"],
+            orbit=tuple(board.settings["orbit"]),
             store=store,
             quick=board.settings["quick"],
         )
         values = example["pairs"][0]["values"]
-        figure = new_figure(1.5 * len(t) + 2, 11)
+        rows = ("true", *board.settings["methods"])
+        figure = new_figure(1.5 * len(t) + 2, 4.5 + 1.9 * len(rows))
         draw_known_example(
             figure,
             example["frames"][0],
             {k: v["per_frame"] for k, v in values.items()},
             t,
             title=f"{dataset}, {model} latent {latent_dim}: each frame's distance to the manifold",
+            rows=rows,
+            floor=example["pairs"][0]["floor"],
         )
         save(figure, f"known_{dataset}")
