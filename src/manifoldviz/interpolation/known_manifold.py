@@ -40,19 +40,20 @@ from manifoldviz.store import Store
 
 #: The path every known-manifold pair also gets: the shorter arc on the manifold itself.
 TRUE_PATH = "true"
-#: Per-path numbers, and whether higher is better. ``distance`` is the RMS pixel distance to the
-#: manifold averaged over the interior frames, ``mid_distance`` over the middle half of the path
-#: (0.25 <= t <= 0.75), ``cosine_distance`` Berthelot et al.'s cosine distance over the
-#: interior; ``within_floor`` the share of interior frames within :data:`FLOOR_FACTOR` times the
-#: pair's floor; ``relative_length`` the path's pixel-space length over the linear latent
-#: path's (Michelis & Becker 2021).
-KNOWN_MEASURES = {
+#: Per-path numbers, and whether higher is better (None: descriptive, never tested: a path on
+#: a curved manifold is rightly longer than a straight one). ``distance`` is the RMS pixel
+#: distance to the manifold averaged over the interior frames, ``mid_distance`` over the
+#: middle half of the path (0.25 <= t <= 0.75), ``cosine_distance`` Berthelot et al.'s cosine
+#: distance over the interior; ``within_floor`` the share of interior frames within
+#: :data:`FLOOR_FACTOR` times the pair's floor; ``relative_length`` the path's pixel-space
+#: length over the linear latent path's (Michelis & Becker 2021).
+KNOWN_MEASURES: dict[str, bool | None] = {
     "distance": False,
     "mid_distance": False,
     "cosine_distance": False,
     "smoothness": False,
     "within_floor": True,
-    "relative_length": False,
+    "relative_length": None,
 }
 #: A frame "reaches the floor" within this factor of the model's own reconstruction distance.
 FLOOR_FACTOR = 1.5

@@ -265,8 +265,8 @@ def _rounded(value: float) -> float | None:
     return round(value, 5) if np.isfinite(value) else None
 
 
-def _measures_of(dataset: str) -> dict[str, bool]:
-    """Measure key in a pair's values -> whether higher is better."""
+def _measures_of(dataset: str) -> dict[str, bool | None]:
+    """Measure key in a pair's values -> whether higher is better (None: not compared)."""
     if dataset == "mnist":
         return {f"mean_{m.name}": m.higher_is_better for m in MEASURES.values()}
     return dict(KNOWN_MEASURES)
@@ -360,6 +360,8 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
         for path in compared(drawn):
             entry["differences"][path] = {}
             for key, higher in measures.items():
+                if higher is None:
+                    continue
                 sign = 1.0 if higher else -1.0
                 advantage = [
                     sign * (_number(p["values"][path][key]) - _number(p["values"][REFERENCE][key]))
@@ -400,7 +402,9 @@ def sentence(configs: Mapping[str, Any], significant: Sequence[Mapping[str, Any]
     tested = 0
     for entry in configs.values():
         n_measures = (
-            len(entry["kept"] or []) if entry["dataset"] == "mnist" else len(KNOWN_MEASURES)
+            len(entry["kept"] or [])
+            if entry["dataset"] == "mnist"
+            else sum(higher is not None for higher in KNOWN_MEASURES.values())
         )
         tested += n_measures * len(entry["differences"])
     if not tested:
