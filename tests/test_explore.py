@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,14 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.interpolation.measures import MEASURES, ControlStudy, MeasureCheck
+from manifoldviz.lab import payload
 from manifoldviz.lab.page import ExplorePage, explore
 from manifoldviz.lab.payload import (
+    MEASURE_UNITS,
     check_page_path,
     fit_projection,
+    measures_payload,
     pack_array,
     pick_map,
     pick_palette,
@@ -117,6 +121,30 @@ def test_page_path_is_checked(tmp_path: Path, name: str, needle: str) -> None:
         path.mkdir()
     with pytest.raises(InvalidInputError, match=re.escape(needle)):
         check_page_path(path)
+
+
+def test_page_measures_are_the_catalogues() -> None:
+    shown = measures_payload(None)
+    assert [m["name"] for m in shown] == list(MEASURE_UNITS)
+    for m in shown:
+        measure = MEASURES[m["name"]]
+        assert (m["label"], m["higher_is_better"]) == (measure.label, measure.higher_is_better)
+        assert m["unit"] == MEASURE_UNITS[m["name"]] and not m["evidence"]  # nothing checked
+    assert MEASURE_UNITS["entropy"] == "nats"  # as measures.entropy computes it
+    # with a study, evidence is what passed the controls, never a measure by construction
+    checks = [
+        MeasureCheck(name, m.label, m.higher_is_better, {}, {}, {}, 0.0, True, "kept")
+        for name, m in MEASURES.items()
+    ]
+    evidence = {m["name"]: m["evidence"] for m in measures_payload(ControlStudy(checks, 1))}
+    assert evidence == {name: not MEASURES[name].by_construction for name in MEASURE_UNITS}
+    assert not evidence["reconstruction_error"]
+    dropped = [
+        replace(c, kept=False, reason="dropped: rewards blur") if c.name == "entropy" else c
+        for c in checks
+    ]
+    entropy = measures_payload(ControlStudy(dropped, 1))[list(MEASURE_UNITS).index("entropy")]
+    assert not entropy["evidence"] and entropy["reason"] == "dropped: rewards blur"
 
 
 def test_conv_is_refused_before_any_data_is_read() -> None:
@@ -474,6 +502,92 @@ def test_choosing_sliding_and_drawing_change_what_is_shown(lab_path: Path, brows
 
     page.click("#clear")
     assert opened.text("drawn-verdict") == "nothing drawn yet" and not page.is_enabled("#use-a")
+    opened.check_clean()
+
+
+CHARTS = (
+    "Array.from(document.querySelectorAll('#charts .chart'), c => "
+    "[c.dataset.measure, c.querySelector('h3').textContent, c.dataset.evidence])"
+)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def test_measure_words_on_the_page_come_from_the_payload(
+    sample_mnist, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = dict(payload.MEASURES)
+    catalogue["entropy"] = replace(catalogue["entropy"], label="uncertainty, as the payload says")
+    monkeypatch.setattr(payload, "MEASURES", catalogue)
+    page = page_of_shape(sample_mnist, n_map=200)
+    opened = open_page(browser, page.save(tmp_path / "lab.html"))
+    charts = opened.page.evaluate(CHARTS)
+    shown = page.payload()["measures"]
+    assert [name for name, _, _ in charts] == [m["name"] for m in shown]
+    for (_, title, evidence), m in zip(charts, shown, strict=True):
+        assert title.startswith(capitalised(m["label"])) and evidence == "false"  # no study
+    entropy = charts[[m["name"] for m in shown].index("entropy")]
+    assert entropy[1] == "Uncertainty, as the payload says · nats"
+    assert re.search(r"entropy \d\.\d\d nats", opened.text("detail-pixel"))
+    # one namespace: nets.js hands lab.js MV, and nothing else leaks into the page's globals
+    assert opened.page.evaluate("[typeof MV, typeof DenseNet, typeof lerp, typeof LabPage]") == [
+        "object",
+        *["undefined"] * 3,
+    ]
+    opened.check_clean()
+
+
+def test_a_measure_the_page_cannot_compute_is_reported(
+    sample_mnist, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(payload, "MEASURE_UNITS", {**MEASURE_UNITS, "latent_nll": "nats"})
+    path = page_of_shape(sample_mnist, n_map=200).save(tmp_path / "lab.html")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_function("document.getElementById('status').textContent.includes('could not')")
+    assert "cannot compute latent_nll" in page.inner_text("#status")
+    page.close()
+
+
+@pytest.mark.slow
+def test_page_measures_frames_as_python_does(
+    lab: ExplorePage, lab_path: Path, browser: Any, tiny_mnist
+) -> None:
+    from manifoldviz.interpolation.morph import pair_models
+
+    models = pair_models(tiny_mnist)  # the lab's models, judges and controls, from the cache
+    opened = open_page(browser, lab_path)
+    for t in (0.5, 0.3, 1.0):
+        got = opened.page.evaluate(
+            """t => {
+              window.lab.setT(t);
+              const s = window.lab.state;
+              const frame = f => ({x: Array.from(f.x), scores: f.scores});
+              return {classes: [s.endpoints.a.label, s.endpoints.b.label],
+                      pixel: frame(s.frames.pixel), latent: frame(s.frames.latent)};
+            }""",
+            t,
+        )
+        for path in ("pixel", "latent"):
+            x = np.asarray(got[path]["x"], np.float32)[None]
+            want = models.judges.score(x, np.asarray([got["classes"]]))
+            assert set(got[path]["scores"]) == set(MEASURE_UNITS)
+            for name, value in got[path]["scores"].items():
+                assert abs(value - float(want[name][0])) <= 1e-4, (t, path, name)
+            shown = re.search(r"entropy (\d\.\d\d) nats", opened.text(f"detail-{path}"))
+            assert shown and abs(float(shown[1]) - float(want["entropy"][0])) <= 0.005 + 1e-4
+    # the charts: the catalogue's labels; evidence as the controls decided
+    evidence = {}
+    for name, title, shown_evidence in opened.page.evaluate(CHARTS):
+        assert title.startswith(capitalised(MEASURES[name].label))
+        evidence[name] = shown_evidence == "true"
+    assert evidence == {
+        name: name in models.study.kept and not MEASURES[name].by_construction
+        for name in MEASURE_UNITS
+    }
+    assert lab.study is not None and lab.study.kept == models.study.kept
     opened.check_clean()
 
 

@@ -1,7 +1,8 @@
 """The interpolation lab as one self-contained HTML page, and the object that holds it.
 
-:func:`explore` gets the cached dense autoencoder and classifier (training them once if
-needed), picks a palette of real test digits, fits the latent map's projection, and returns an
+:func:`explore` gets the cached dense autoencoder, classifier and control study from
+:func:`~manifoldviz.interpolation.morph.pair_models` (training them once if needed), picks a
+palette of real test digits, fits the latent map's projection, and returns an
 :class:`ExplorePage`. Its page carries the models' weights, so the browser decodes, encodes and
 classifies any frame itself: any pair, any t, a digit drawn by hand. The page's JavaScript and
 CSS live beside this module in ``static/`` and are inlined when the page is written; it makes
@@ -24,22 +25,23 @@ import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
 from manifoldviz.atomic import write_bytes_atomic
-from manifoldviz.data.sources import MnistData, load_mnist
+from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.figures.interpolation import PATH_COLOURS, PATH_LABELS
 from manifoldviz.figures.trajectory import DIGIT_COLOURS
-from manifoldviz.interpolation.morph import check_digit
+from manifoldviz.interpolation.measures import ControlStudy
+from manifoldviz.interpolation.morph import check_digit, pair_models
 from manifoldviz.lab.payload import (
     LatentProjection,
     check_page_path,
     fit_projection,
+    measures_payload,
     net_payload,
     pack_array,
     pick_map,
     pick_palette,
 )
-from manifoldviz.models.cached import AutoencoderSpec, ClassifierSpec, autoencoder, classifier
 from manifoldviz.models.dense_runtime import DenseStack
 from manifoldviz.progress import Progress
 from manifoldviz.store import Store
@@ -70,7 +72,8 @@ class ExplorePage:
     ``classifier``), so the page computes exactly what :mod:`manifoldviz.models.dense_runtime`
     computes. ``palette_x`` are the test digits offered as endpoints (uint8, n×28×28);
     ``map_xy`` the projected latent codes of the map's test digits, ``projection`` the map
-    itself (any ``z`` lands at ``projection(z)``).
+    itself (any ``z`` lands at ``projection(z)``); ``study`` the control study that says which
+    of the page's measures count as evidence.
 
     Parameters
     ----------
@@ -88,6 +91,8 @@ class ExplorePage:
         The digits shown when the page opens.
     settings
         What produced the page: seeds, models, data source.
+    study
+        The models' control study (``None``: the page counts no measure as evidence).
     """
 
     encoder: DenseStack
@@ -103,17 +108,19 @@ class ExplorePage:
     projection: LatentProjection
     pair: tuple[int, int]
     settings: dict[str, Any] = field(default_factory=dict)
+    study: ControlStudy | None = None
 
     def payload(self) -> dict[str, Any]:
-        """The data the page reads at start: models, palette, map and settings.
+        """The data the page reads at start: models, palette, map, measures and settings.
 
         Returns
         -------
         dict
-            JSON-ready: packed weights, palette and map digits, the projection, settings.
+            JSON-ready: packed weights, palette and map digits, the projection, the measures
+            shown (:func:`~manifoldviz.lab.payload.measures_payload`), settings.
         """
         return {
-            "format": 1,
+            "format": 2,
             "nets": {
                 "encoder": net_payload(self.encoder),
                 "decoder": net_payload(self.decoder),
@@ -136,6 +143,7 @@ class ExplorePage:
             "pair": list(self.pair),
             "colours": {"digits": DIGIT_COLOURS, **PATH_COLOURS},
             "labels": PATH_LABELS,
+            "measures": measures_payload(self.study),
             "provenance": self.provenance(),
             "settings": self.settings,
         }
@@ -268,19 +276,22 @@ def explore(
             f"not {model!r}",
             param="model",
         )
-    ae_spec = AutoencoderSpec(architecture=model, latent_dim=latent_dim)
     if not 1 <= per_class <= 20:
         raise InvalidInputError(f"per-class must be 1-20, got {per_class}", param="per_class")
     if not 100 <= map_points <= 10_000:
         raise InvalidInputError(
             f"map points must be 100-10000, got {map_points}", param="map_points"
         )
-    if not isinstance(data, MnistData):
-        data = load_mnist(data, limit=limit, seed=model_seed, progress=progress)
-
-    store = store or Store(progress=progress)
-    ae = autoencoder(data, ae_spec, seed=model_seed, store=store, progress=progress)
-    mlp = classifier(data, ClassifierSpec(), seed=model_seed, store=store, progress=progress)
+    models = pair_models(
+        data,
+        model=model,
+        latent_dim=latent_dim,
+        model_seed=model_seed,
+        limit=limit,
+        store=store,
+        progress=progress,
+    )
+    data, ae, mlp = models.data, models.autoencoder, models.classifier
     encoder, decoder = _as_dense(ae.encode, "encoder"), _as_dense(ae.decode, "decoder")
     mlp_stack = _as_dense(mlp.predict_proba, "classifier")
 
@@ -295,7 +306,7 @@ def explore(
         "model_seed": model_seed,
         "per_class": per_class,
         "map_points": len(map_index),
-        "autoencoder": {"architecture": ae_spec.architecture, "latent_dim": ae_spec.latent_dim},
+        "autoencoder": {"architecture": ae.spec.architecture, "latent_dim": ae.spec.latent_dim},
         "autoencoder_test_loss": ae.info.get("test_loss"),
         "classifier_test_accuracy": mlp.info.get("test_accuracy"),
         "data": data.describe(),
@@ -314,6 +325,7 @@ def explore(
         projection=projection,
         pair=pair,
         settings=settings,
+        study=models.study,
     )
 
 

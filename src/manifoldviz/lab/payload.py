@@ -1,13 +1,16 @@
 """What the interpolation lab's page carries, decided and packed in pure functions.
 
-The page holds the models' weights, a palette of test digits, the map's digits and the map's
-projection. Arrays travel as base64 of zlib data (float32 split into byte planes first, which
-compresses better); the page inflates them with the browser's own ``DecompressionStream``.
+The page holds the models' weights, a palette of test digits, the map's digits, the map's
+projection and the measures it shows (named, labelled and judged as in
+:mod:`manifoldviz.interpolation.measures`). Arrays travel as base64 of zlib data (float32
+split into byte planes first, which compresses better); the page inflates them with the
+browser's own ``DecompressionStream``.
 """
 
 from __future__ import annotations
 
 import base64
+import math
 import os
 import zlib
 from dataclasses import dataclass
@@ -19,10 +22,25 @@ import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.interpolation.measures import MEASURES, ControlStudy
 from manifoldviz.models.dense_runtime import DenseStack
 from manifoldviz.seeding import rng
 
 PAGE_SUFFIXES = (".html", ".htm")
+#: The measures the page computes for every frame (``SCORES`` in static/nets.js), in the order
+#: its charts show them, and the unit each is shown in. :class:`Measure` has no unit, so the
+#: page's units live here.
+MEASURE_UNITS = {
+    "confidence": "probability",
+    "entropy": "nats",
+    "endpoint_mass": "probability",
+    "reconstruction_error": "MSE",
+}
+#: What the page says under a measure's chart, beside its label.
+MEASURE_HINTS = {
+    "entropy": f"0: sure; {math.log(10):.2f}: no idea",
+    "endpoint_mass": "a good morph may hesitate between A and B, not look like a third digit",
+}
 
 
 def pack_array(array: npt.NDArray[Any]) -> dict[str, Any]:
@@ -95,6 +113,48 @@ def net_payload(net: DenseStack) -> dict[str, Any]:
         "activations": list(net.activations),
         "weights": [pack_array(np.asarray(w, np.float32)) for w in net.weights],
     }
+
+
+def measures_payload(study: ControlStudy | None) -> list[dict[str, Any]]:
+    """The measures the page shows, in chart order, in the catalogue's words.
+
+    Parameters
+    ----------
+    study
+        The control study of these models (``None``: no measure counts as evidence).
+
+    Returns
+    -------
+    list of dict
+        Per measure of :data:`MEASURE_UNITS`: ``name``, ``label``, ``higher_is_better`` and
+        ``by_construction`` from :data:`~manifoldviz.interpolation.measures.MEASURES`, the
+        ``unit``, ``evidence`` (it passed the controls and does not favour a path by
+        construction), the study's ``reason`` and a ``hint``.
+    """
+    checks = {c.name: c for c in study.checks} if study is not None else {}
+    shown = []
+    for name, unit in MEASURE_UNITS.items():
+        measure = MEASURES[name]
+        check = checks.get(name)
+        if check is not None:
+            reason = check.reason
+        elif measure.by_construction:
+            reason = "not used: favours one path by construction"
+        else:
+            reason = "not checked on the controls"
+        shown.append(
+            {
+                "name": name,
+                "label": measure.label,
+                "unit": unit,
+                "higher_is_better": measure.higher_is_better,
+                "by_construction": measure.by_construction,
+                "evidence": bool(check is not None and check.kept and not measure.by_construction),
+                "reason": reason,
+                "hint": MEASURE_HINTS.get(name, ""),
+            }
+        )
+    return shown
 
 
 @dataclass(frozen=True)
