@@ -26,7 +26,7 @@ from manifoldviz.interpolation.measures import MEASURES, ControlStudy, MeasureCh
 from manifoldviz.lab import payload
 from manifoldviz.lab.page import ExplorePage, explore
 from manifoldviz.lab.payload import (
-    MEASURE_UNITS,
+    SHOWN_MEASURES,
     check_page_path,
     fit_projection,
     measures_payload,
@@ -125,25 +125,25 @@ def test_page_path_is_checked(tmp_path: Path, name: str, needle: str) -> None:
 
 def test_page_measures_are_the_catalogues() -> None:
     shown = measures_payload(None)
-    assert [m["name"] for m in shown] == list(MEASURE_UNITS)
+    assert [m["name"] for m in shown] == list(SHOWN_MEASURES)
     for m in shown:
         measure = MEASURES[m["name"]]
         assert (m["label"], m["higher_is_better"]) == (measure.label, measure.higher_is_better)
-        assert m["unit"] == MEASURE_UNITS[m["name"]] and not m["evidence"]  # nothing checked
-    assert MEASURE_UNITS["entropy"] == "nats"  # as measures.entropy computes it
+        assert m["unit"] == MEASURES[m["name"]].unit and not m["evidence"]  # nothing checked
+    assert MEASURES["entropy"].unit == "nats"  # as measures.entropy computes it
     # with a study, evidence is what passed the controls, never a measure by construction
     checks = [
         MeasureCheck(name, m.label, m.higher_is_better, {}, {}, {}, 0.0, True, "kept")
         for name, m in MEASURES.items()
     ]
     evidence = {m["name"]: m["evidence"] for m in measures_payload(ControlStudy(checks, 1))}
-    assert evidence == {name: not MEASURES[name].by_construction for name in MEASURE_UNITS}
+    assert evidence == {name: not MEASURES[name].by_construction for name in SHOWN_MEASURES}
     assert not evidence["reconstruction_error"]
     dropped = [
         replace(c, kept=False, reason="dropped: rewards blur") if c.name == "entropy" else c
         for c in checks
     ]
-    entropy = measures_payload(ControlStudy(dropped, 1))[list(MEASURE_UNITS).index("entropy")]
+    entropy = measures_payload(ControlStudy(dropped, 1))[SHOWN_MEASURES.index("entropy")]
     assert not entropy["evidence"] and entropy["reason"] == "dropped: rewards blur"
 
 
@@ -542,7 +542,7 @@ def test_measure_words_on_the_page_come_from_the_payload(
 def test_a_measure_the_page_cannot_compute_is_reported(
     sample_mnist, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(payload, "MEASURE_UNITS", {**MEASURE_UNITS, "latent_nll": "nats"})
+    monkeypatch.setattr(payload, "SHOWN_MEASURES", (*SHOWN_MEASURES, "latent_nll"))
     path = page_of_shape(sample_mnist, n_map=200).save(tmp_path / "lab.html")
     page = browser.new_page()
     page.goto(path.as_uri())
@@ -573,7 +573,7 @@ def test_page_measures_frames_as_python_does(
         for path in ("pixel", "latent"):
             x = np.asarray(got[path]["x"], np.float32)[None]
             want = models.judges.score(x, np.asarray([got["classes"]]))
-            assert set(got[path]["scores"]) == set(MEASURE_UNITS)
+            assert set(got[path]["scores"]) == set(SHOWN_MEASURES)
             for name, value in got[path]["scores"].items():
                 assert abs(value - float(want[name][0])) <= 1e-4, (t, path, name)
             shown = re.search(r"entropy (\d\.\d\d) nats", opened.text(f"detail-{path}"))
@@ -585,7 +585,7 @@ def test_page_measures_frames_as_python_does(
         evidence[name] = shown_evidence == "true"
     assert evidence == {
         name: name in models.study.kept and not MEASURES[name].by_construction
-        for name in MEASURE_UNITS
+        for name in SHOWN_MEASURES
     }
     assert lab.study is not None and lab.study.kept == models.study.kept
     opened.check_clean()

@@ -47,10 +47,13 @@ class Measure:
     name
         Key in results files and :class:`~manifoldviz.interpolation.evidence.FrameEvidence`.
     label
-        What a figure or a sentence calls it. Units: probabilities for ``confidence`` and
-        ``endpoint_mass``; nats for ``entropy``; distances to the nearest training digit as
-        multiples of a median real test digit's; ink coverage's distance from real digits'
-        median in their interquartile ranges; the mid-grey share as a fraction of ink pixels.
+        What a figure or a sentence calls it.
+    unit
+        What its values are in: probabilities for ``confidence`` and ``endpoint_mass``; nats
+        for ``entropy`` (natural logarithm, everywhere, pages included); distances to the
+        nearest training digit as multiples of a median real test digit's; ink coverage's
+        distance from real digits' median in their interquartile ranges; the mid-grey share as
+        a fraction of ink pixels.
     higher_is_better
         True when a larger value means more digit-like.
     by_construction
@@ -59,6 +62,7 @@ class Measure:
 
     name: str
     label: str
+    unit: str
     higher_is_better: bool
     by_construction: bool = False
 
@@ -72,15 +76,15 @@ class Measure:
 MEASURES: dict[str, Measure] = {
     m.name: m
     for m in (
-        Measure("confidence", "classifier confidence", True),
-        Measure("entropy", "classifier entropy", False),
-        Measure("endpoint_mass", "mass on the endpoint classes", True),
-        Measure("feature_distance", "feature distance to training digits", False),
-        Measure("nearest_distance", "pixel distance to training digits", False),
-        Measure("ink_atypicality", "atypical ink coverage", False),
-        Measure("grey_share", "mid-grey share of the ink", False),
-        Measure("latent_nll", "latent code's negative log-density", False),
-        Measure("reconstruction_error", RECONSTRUCTION_LABEL, False, by_construction=True),
+        Measure("confidence", "classifier confidence", "probability", True),
+        Measure("entropy", "classifier entropy", "nats", False),
+        Measure("endpoint_mass", "mass on the endpoint classes", "probability", True),
+        Measure("feature_distance", "feature distance to training digits", "× median", False),
+        Measure("nearest_distance", "pixel distance to training digits", "× median", False),
+        Measure("ink_atypicality", "atypical ink coverage", "IQRs", False),
+        Measure("grey_share", "mid-grey share of the ink", "share of ink", False),
+        Measure("latent_nll", "latent code's negative log-density", "nats", False),
+        Measure("reconstruction_error", RECONSTRUCTION_LABEL, "MSE", False, by_construction=True),
     )
 }
 

@@ -28,14 +28,8 @@ from manifoldviz.seeding import rng
 
 PAGE_SUFFIXES = (".html", ".htm")
 #: The measures the page computes for every frame (``SCORES`` in static/nets.js), in the order
-#: its charts show them, and the unit each is shown in. :class:`Measure` has no unit, so the
-#: page's units live here.
-MEASURE_UNITS = {
-    "confidence": "probability",
-    "entropy": "nats",
-    "endpoint_mass": "probability",
-    "reconstruction_error": "MSE",
-}
+#: its charts show them (each with its catalogue label and unit).
+SHOWN_MEASURES = ("confidence", "entropy", "endpoint_mass", "reconstruction_error")
 #: What the page says under a measure's chart, beside its label.
 MEASURE_HINTS = {
     "entropy": f"0: sure; {math.log(10):.2f}: no idea",
@@ -126,14 +120,14 @@ def measures_payload(study: ControlStudy | None) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        Per measure of :data:`MEASURE_UNITS`: ``name``, ``label``, ``higher_is_better`` and
+        Per measure of :data:`SHOWN_MEASURES`: ``name``, ``label``, ``higher_is_better`` and
         ``by_construction`` from :data:`~manifoldviz.interpolation.measures.MEASURES`, the
         ``unit``, ``evidence`` (it passed the controls and does not favour a path by
         construction), the study's ``reason`` and a ``hint``.
     """
     checks = {c.name: c for c in study.checks} if study is not None else {}
     shown = []
-    for name, unit in MEASURE_UNITS.items():
+    for name in SHOWN_MEASURES:
         measure = MEASURES[name]
         check = checks.get(name)
         if check is not None:
@@ -146,7 +140,7 @@ def measures_payload(study: ControlStudy | None) -> list[dict[str, Any]]:
             {
                 "name": name,
                 "label": measure.label,
-                "unit": unit,
+                "unit": measure.unit,
                 "higher_is_better": measure.higher_is_better,
                 "by_construction": measure.by_construction,
                 "evidence": bool(check is not None and check.kept and not measure.by_construction),
