@@ -366,7 +366,7 @@ def write_npz(
     float weights barely shrink at any level, and level 6 costs several times level 1's time for
     a few percent more on arrays that do shrink (a recorded trajectory with only its
     representations deflated at level 1: 0.21 of the time of everything at level 6, a file 7%
-    larger; ``bench_components.py --parts recording``).
+    larger; ``bench_recording.py --parts recording``).
     """
     deflated = set(arrays) if compress is True else set(compress or ())
     with zipfile.ZipFile(path, "w", compresslevel=1) as archive:

@@ -44,8 +44,8 @@ def _title(result: TrajectoryResult, name: str, epoch: float, index: int) -> str
 def _scatter(ax: Any, points: np.ndarray, labels: np.ndarray, limits: tuple) -> None:
     """Each digit's points in its colour. Markers of a line, not a scatter collection: every
     point has the same size and colour, so the renderer stamps one marker image per point
-    instead of drawing each as a path: the same pixels in 0.59 of the time for 2,000 points
-    (``bench_components.py --parts markers``)."""
+    instead of drawing each as a path: the same pixels in less time
+    (``benchmarks/bench_drawing.py --parts markers``)."""
     for digit in range(10):
         mine = labels == digit
         ax.plot(

@@ -45,7 +45,7 @@ class Trajectory:
         npz = base.with_suffix(".npz")
         with atomic_path(npz) as tmp:
             # float16 representations: half the size, far finer than any projection shows. They
-            # deflate well; float32 weights barely shrink, for seconds of work (bench_components.py
+            # deflate well; float32 weights barely shrink, for seconds of work (bench_recording.py
             # --parts recording).
             write_npz(
                 tmp,
