@@ -111,8 +111,3 @@ def test_unpacks_like_keras(tiny_mnist) -> None:
     assert tiny_mnist.describe()["source"] == "sample"
 
 
-def test_the_old_notify_keyword_still_works_with_a_warning() -> None:
-    notices: list[str] = []
-    with pytest.warns(DeprecationWarning, match="progress"):
-        load_mnist(notify=notices.append, limit=100)
-    assert any("sample" in n for n in notices)

@@ -14,6 +14,8 @@ _EXPORTS = {
     "MnistData": "manifoldviz.data.sources",
     "interpolate": "manifoldviz.reports.interpolation",
     "compare_paths": "manifoldviz.reports.compare_paths",
+    "five_ways": "manifoldviz.reports.five_ways",
+    "FiveWays": "manifoldviz.reports.five_ways",
     "Scoreboard": "manifoldviz.reports.compare_paths",
     "InterpolationResult": "manifoldviz.reports.interpolation",
     "explore": "manifoldviz.lab.page",
@@ -26,6 +28,7 @@ _EXPORTS = {
 }
 __all__ = [
     "ExplorePage",
+    "FiveWays",
     "InterpolationResult",
     "InvalidInputError",
     "ManifoldvizError",
@@ -36,6 +39,7 @@ __all__ = [
     "__version__",
     "compare_paths",
     "explore",
+    "five_ways",
     "interpolate",
     "load_mnist",
     "seed_everything",
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from manifoldviz.lab.page import ExplorePage, explore
     from manifoldviz.progress import ProgressBars
     from manifoldviz.reports.compare_paths import Scoreboard, compare_paths
+    from manifoldviz.reports.five_ways import FiveWays, five_ways
     from manifoldviz.reports.interpolation import InterpolationResult, interpolate
     from manifoldviz.seeding import seed_everything
     from manifoldviz.store import Store

@@ -10,7 +10,6 @@ it only calls the callback it is given.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -116,26 +115,3 @@ class ProgressBars:
         for bar in self._bars.values():
             bar.close()
         self._bars.clear()
-
-
-def progress_or_notify(progress: Progress | None, notify: Progress | None) -> Progress | None:
-    """The progress callback, accepting the old keyword ``notify`` for one release (deprecated).
-
-    Parameters
-    ----------
-    progress, notify
-        The callback under its name and under its old name.
-
-    Returns
-    -------
-    Progress or None
-        ``progress``, else ``notify`` (with a DeprecationWarning).
-    """
-    if notify is None:
-        return progress
-    warnings.warn(
-        "the 'notify' keyword is deprecated: pass the same callback as 'progress'",
-        DeprecationWarning,
-        stacklevel=3,
-    )
-    return progress or notify

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from manifoldviz.errors import CacheEntryError, ManifoldvizError
-from manifoldviz.progress import Progress, progress_or_notify
+from manifoldviz.progress import Progress
 from manifoldviz.provenance import library_versions
 
 ENV_CACHE = "MANIFOLDVIZ_CACHE"
@@ -96,8 +96,7 @@ class Store:
     root
         The cache folder.
     progress
-        Receives one-line notices (a corrupt entry being rebuilt). (``notify`` is its
-        deprecated old name.)
+        Receives one-line notices (a corrupt entry being rebuilt).
     """
 
     def __init__(
@@ -105,10 +104,9 @@ class Store:
         root: Path | None = None,
         *,
         progress: Progress | None = None,
-        notify: Progress | None = None,
     ):
         self.root = Path(root) if root is not None else cache_root()
-        self.notify = progress_or_notify(progress, notify) or (lambda message: None)
+        self.notify = progress or (lambda message: None)
 
     def entry_path(self, kind: str, spec: Mapping[str, Any]) -> Path:
         """Where the entry for ``spec`` lives (whether or not it exists yet).

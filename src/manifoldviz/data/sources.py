@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from manifoldviz.data.npz import Split, load_mnist_file, split_by_class
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
-from manifoldviz.progress import Progress, progress_or_notify
+from manifoldviz.progress import Progress
 
 ENV_DATA = "MANIFOLDVIZ_MNIST"
 #: Set to 1 to never try the network (tests and air-gapped machines).
@@ -157,7 +157,6 @@ def load_mnist(
     seed: int = 0,
     offline: bool | None = None,
     progress: Progress | None = None,
-    notify: Progress | None = None,
 ) -> MnistData:
     """Load MNIST as uint8 and say which source was used.
 
@@ -172,8 +171,7 @@ def load_mnist(
     offline
         Never try the network (default: ``$MANIFOLDVIZ_OFFLINE``).
     progress
-        Receives one-line notices, e.g. that the small sample is being used. (``notify`` is
-        its deprecated old name.)
+        Receives one-line notices, e.g. that the small sample is being used.
 
     Returns
     -------
@@ -184,7 +182,6 @@ def load_mnist(
     --------
     >>> (x_train, y_train), (x_test, y_test) = load_mnist("sample", limit=500)
     """
-    progress = progress_or_notify(progress, notify)
     if limit is not None and limit < 10:
         raise InvalidInputError(
             f"limit must be at least 10 (one per digit), got {limit}", param="limit"

@@ -61,12 +61,24 @@ class FiveWays:
         return float(self.known["pairs"][0]["floor"])
 
     def distances(self) -> dict[str, list[float]]:
-        """Each method's per-frame exact distance to the known manifold."""
+        """Each method's per-frame exact distance to the known manifold.
+
+        Returns
+        -------
+        dict
+            Method (and ``"true"``) -> one RMS distance per frame.
+        """
         values = self.known["pairs"][0]["values"]
         return {m: list(values[m]["per_frame"]) for m in (*self.methods, "true")}
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able: settings, the known pair's numbers per method and the MNIST evidence."""
+        """JSON-able: settings, the known pair's numbers per method and the MNIST evidence.
+
+        Returns
+        -------
+        dict
+            What ``results.json`` holds.
+        """
         pair = self.known["pairs"][0]
         return {
             "settings": self.settings,
@@ -82,6 +94,13 @@ class FiveWays:
         self, out_dir: str | os.PathLike[str], *, scale: int = 5, fps: float = 6
     ) -> list[Path]:
         """Write ``five_ways.png`` (and ``.svg``), ``five_ways.gif`` and ``results.json``.
+
+        Parameters
+        ----------
+        out_dir
+            The folder (made if missing); each file is replaced atomically.
+        scale, fps
+            The GIF's screen pixels per MNIST pixel and frames per second.
 
         Returns
         -------
@@ -119,7 +138,20 @@ class FiveWays:
 
     def save_gif(self, path: str | os.PathLike[str], *, scale: int = 5, fps: float = 6) -> Path:
         """A looping GIF: the known manifold's frames on top, the MNIST frames below, one panel
-        per method, each known frame captioned with its distance to the manifold."""
+        per method, each known frame captioned with its distance to the manifold.
+
+        Parameters
+        ----------
+        path
+            The .gif file; replaced atomically.
+        scale, fps
+            Screen pixels per MNIST pixel, and frames per second.
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
         distances = self.distances()
         a, b = self.mnist.digits
         frames = []
