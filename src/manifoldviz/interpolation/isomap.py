@@ -51,6 +51,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from manifoldviz.arrays import FloatArray
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.progress import report_step
 
 #: Edges longer than CUTOFF_FACTOR × this quantile of the k-th-neighbour distances are dropped.
 CUTOFF_QUANTILE = 0.9
@@ -201,8 +202,15 @@ def neighbour_graph(
         found, lengths = _nearest(rows, squares, block, k, batch, first=start)
         indices[start : start + len(block)] = found
         distances[start : start + len(block)] = lengths
-        if progress is not None:
-            progress(f"neighbour graph: {min(start + batch, len(rows)):,} of {len(rows):,} points")
+        done = min(start + batch, len(rows))
+        report_step(
+            progress,
+            f"neighbour graph: {done:,} of {len(rows):,} points",
+            label="neighbour graph",
+            done=done,
+            total=len(rows),
+            unit="point",
+        )
     cutoff = np.inf
     if cutoff_factor is not None:
         cutoff = cutoff_factor * float(np.quantile(distances[:, -1], CUTOFF_QUANTILE))
