@@ -29,10 +29,10 @@ def seed_everything(seed: int, *, keras: bool = True) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     if keras:
-        from manifoldviz.keras_import import keras_module
+        from manifoldviz.keras_import import keras_module, tensorflow_module
 
         keras_module().utils.set_random_seed(seed)
-        import tensorflow as tf
+        tf = tensorflow_module()
 
         if tf.config.list_physical_devices("GPU"):
             tf.config.experimental.enable_op_determinism()

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from manifoldviz.errors import InvalidInputError
+from manifoldviz.keras_import import keras_module, tensorflow_module
 from manifoldviz.progress import Progress, report_step
 from manifoldviz.training.pool import is_kept
 
@@ -22,7 +23,6 @@ def plain_history(history: dict[str, list[Any]]) -> dict[str, list[float]]:
 
 def as_tensor(x: npt.NDArray[np.generic]) -> Any:
     """A TensorFlow tensor of ``x``, uint8 kept as uint8 (a copy: drop the array to free it)."""
-    from manifoldviz.keras_import import tensorflow_module
 
     tensorflow_module()
     return _block_tensor(x)
@@ -130,7 +130,6 @@ def fit(
     """
     if task not in TASKS:
         raise InvalidInputError(f"unknown task {task!r}; choose from {', '.join(TASKS)}")
-    from manifoldviz.keras_import import tensorflow_module
 
     tf = tensorflow_module()
 
@@ -249,10 +248,9 @@ def compiled_steps(model: Any, *, classify: bool, batch_size: int, use_xla: bool
         object.__setattr__(model, STEPS_ATTRIBUTE, kept)  # past Keras's attribute tracking
     if key in kept:
         return kept[key]
-    from manifoldviz.keras_import import keras_module
 
     keras = keras_module()
-    import tensorflow as tf
+    tf = tensorflow_module()
 
     if classify:
         loss_fn = keras.losses.SparseCategoricalCrossentropy()
@@ -340,7 +338,7 @@ def _has_convolutions(model: Any) -> bool:
 
 def _block_tensor(block: Any) -> Any:
     """uint8 blocks stay uint8 in memory (a quarter of float32) and are scaled per batch."""
-    import tensorflow as tf
+    tf = tensorflow_module()
 
     dtype = tf.uint8 if getattr(block, "dtype", None) in (np.uint8, tf.uint8) else tf.float32
     return tf.convert_to_tensor(block, dtype=dtype)
@@ -348,7 +346,7 @@ def _block_tensor(block: Any) -> Any:
 
 def _joined(parts: list[Any]) -> Any:
     """Join column blocks of one batch as float32, uint8 ones read as value/255."""
-    import tensorflow as tf
+    tf = tensorflow_module()
 
     floats = [tf.cast(p, tf.float32) / 255.0 if p.dtype == tf.uint8 else p for p in parts]
     return floats[0] if len(floats) == 1 else tf.concat(floats, axis=1)
@@ -360,7 +358,7 @@ def _as_blocks(x: Any) -> list[Any]:
 
 
 def _correct(probabilities: Any, labels: Any) -> Any:
-    import tensorflow as tf
+    tf = tensorflow_module()
 
     predicted = tf.cast(tf.argmax(probabilities, axis=1), tf.int32)
     return tf.reduce_sum(tf.cast(tf.equal(predicted, labels), tf.float32))
