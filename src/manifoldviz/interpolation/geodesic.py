@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.linalg import LinAlgError, solveh_banded
 from threadpoolctl import threadpool_limits
 
 from manifoldviz.arrays import FloatArray
@@ -378,6 +377,8 @@ def _levenberg_marquardt(
     stop: _Stop,
 ) -> _State:
     """Damped Gauss-Newton steps (Nielsen's damping update); one decoder call per step."""
+    from scipy.linalg import LinAlgError, solveh_banded  # only when a geodesic is solved
+
     factor = len(state.z) + 1
     band = _gauss_newton_band(state.jacobians, factor)
     upper = band.shape[0] - 1

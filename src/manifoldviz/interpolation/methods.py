@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
 from manifoldviz.choices import DEFAULT_METHODS, METHODS, Method
@@ -106,20 +107,19 @@ class GraphSource:
     """Where the Isomap path finds its graph: the training images and the store that keeps it.
 
     The graph is loaded (or built and cached) on first use only, so methods that need no graph
-    never pay for it.
+    never pay for it. The images stay uint8 (a view of the data, read as value/255 where
+    used): a float copy of 60,000 images would cost more than the path itself.
     """
 
     data: MnistData
     store: Store
     progress: Progress | None = None
     _graph: Any = field(default=None, repr=False)
-    _points: FloatArray | None = field(default=None, repr=False)
 
     @property
-    def points(self) -> FloatArray:
-        if self._points is None:
-            self._points = flatten_scaled(self.data.x_train)
-        return self._points
+    def points(self) -> npt.NDArray[np.uint8]:
+        """The training images, one flattened uint8 row each."""
+        return self.data.x_train.reshape(len(self.data.x_train), -1)
 
     @property
     def graph(self) -> Any:
@@ -132,7 +132,7 @@ class GraphSource:
 
 def training_graph(
     data: MnistData,
-    points: FloatArray,
+    points: npt.NDArray[np.generic],
     *,
     store: Store,
     progress: Progress | None = None,
@@ -144,7 +144,7 @@ def training_graph(
     data
         The data (its fingerprint keys the entry).
     points
-        Its flattened training images.
+        Its flattened training images (uint8 rows are read as value/255).
     store
         The model store.
     progress
@@ -287,7 +287,7 @@ def _isomap(
 
     chain = graph_path(graph.graph, graph.points, x_a, x_b)
     nodes = np.concatenate(
-        [z_a[None], autoencoder.encode(graph.points[chain]).reshape(len(chain), -1), z_b[None]]
+        [z_a[None], autoencoder.encode(flatten_scaled(graph.data.x_train[chain])), z_b[None]]
     ).astype(np.float32)
     # Each edge decoded at a few points, so the resampling follows the decoded curve.
     t = np.linspace(0, 1, GRAPH_SUBSTEPS, endpoint=False, dtype=np.float32)[:, None]
