@@ -77,6 +77,22 @@ def test_bad_settings_are_refused_before_any_work(kwargs, param) -> None:
     assert info.value.param == param
 
 
+def board_arguments(data, out: Path, store) -> dict:
+    """The small board every test here runs (and resumes)."""
+    return {
+        "models": ("dense",),
+        "latent_dims": (2,),
+        "datasets": ("mnist", "rotation"),
+        "n_pairs": 4,
+        "n_seeds": 1,
+        "n_steps": 5,
+        "data": data,
+        "out_dir": out,
+        "store": store,
+        "quick": True,
+    }
+
+
 @pytest.fixture(scope="module")
 def board(tiny_mnist, tmp_path_factory):
     from manifoldviz.reports.compare_paths import compare_paths
@@ -85,16 +101,7 @@ def board(tiny_mnist, tmp_path_factory):
     out = tmp_path_factory.mktemp("board")
     store = Store(tmp_path_factory.mktemp("board-cache"))
     result = compare_paths(
-        ("dense",),
-        (2,),
-        datasets=("mnist", "rotation"),
-        n_pairs=4,
-        n_seeds=1,
-        n_steps=5,
-        data=tiny_mnist,
-        out_dir=out,
-        store=store,
-        quick=True,
+        **board_arguments(tiny_mnist, out, store),
     )
     return result, out, store
 
@@ -127,18 +134,7 @@ def test_a_board_made_with_another_training_is_never_resumed_into(
     before = (out / "results.json").read_bytes()
     monkeypatch.setattr(loop, "TRAINING_VERSION", loop.TRAINING_VERSION + 1)
     with pytest.raises(InvalidInputError, match="training") as raised:
-        compare_paths(
-            ("dense",),
-            (2,),
-            datasets=("mnist", "rotation"),
-            n_pairs=4,
-            n_seeds=1,
-            n_steps=5,
-            data=tiny_mnist,
-            out_dir=out,
-            store=store,
-            quick=True,
-        )
+        compare_paths(**board_arguments(tiny_mnist, out, store))
     assert "\n" not in str(raised.value) and raised.value.param == "out_dir"
     assert (out / "results.json").read_bytes() == before  # the old units are left as they were
 
@@ -149,19 +145,7 @@ def test_an_interrupted_board_resumes_without_retraining(board, tiny_mnist) -> N
 
     result, out, store = board
     messages: list[str] = []
-    again = compare_paths(
-        ("dense",),
-        (2,),
-        datasets=("mnist", "rotation"),
-        n_pairs=4,
-        n_seeds=1,
-        n_steps=5,
-        data=tiny_mnist,
-        out_dir=out,
-        store=store,
-        quick=True,
-        progress=messages.append,
-    )
+    again = compare_paths(**board_arguments(tiny_mnist, out, store), progress=messages.append)
     assert sum("already done" in m for m in messages) == 2
     assert not any("epoch" in m for m in messages)
     assert again.summary == result.summary

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
+from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS, draw_digit
 from manifoldviz.figures.palette import OKABE_ITO
 
 
@@ -58,15 +58,7 @@ def draw_five_ways(
             )
         ):
             for c in range(n):
-                ax = axes[r, half * (n + 1) + c]
-                ax.imshow(frames[c], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-                ax.set_xticks([])
-                ax.set_yticks([])
-                ax.grid(False)
-                for spine in ax.spines.values():
-                    spine.set_visible(True)
-                    spine.set_color(colour)
-                    spine.set_linewidth(2.5)
+                ax = draw_digit(axes[r, half * (n + 1) + c], frames[c], colour)
                 near = half == 0 and distances[method][c] <= 1.5 * floor
                 ax.set_xlabel(texts[c], fontsize=12, fontweight="bold" if near else "normal")
                 if r == 0:

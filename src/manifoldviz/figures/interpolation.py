@@ -42,6 +42,19 @@ def method_label(method: str, methods: Sequence[str]) -> str:
     return METHOD_LABELS.get(method, PATH_LABELS.get(method, method))
 
 
+def draw_digit(ax: Any, image: np.ndarray, colour: str, *, linewidth: float = 2.5) -> Any:
+    """One 28×28 frame as dark ink on white, no ticks, framed in its path's colour."""
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color(colour)
+        spine.set_linewidth(linewidth)
+    return ax
+
+
 def method_colour(method: str) -> str:
     return METHOD_COLOURS.get(method, PATH_COLOURS.get(method, OKABE_ITO["black"]))
 
@@ -59,15 +72,7 @@ def draw_strip(
     axes = figure.subplots(len(rows), n_cols, squeeze=False)
     for r, (name, frames) in enumerate(rows.items()):
         for c in range(n_cols):
-            ax = axes[r, c]
-            ax.imshow(frames[c], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
-            for spine in ax.spines.values():
-                spine.set_visible(True)
-                spine.set_color(method_colour(name))
-                spine.set_linewidth(2.5)
+            ax = draw_digit(axes[r, c], frames[c], method_colour(name))
             ax.set_xlabel(captions[name][c], fontsize=13)
             if r == 0:
                 ax.set_title(f"t={t[c]:.2f}", fontsize=13)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from manifoldviz.figures.interpolation import METHOD_COLOURS
+from manifoldviz.figures.interpolation import METHOD_COLOURS, draw_digit
 from manifoldviz.figures.palette import OKABE_ITO
 
 #: Every path's colour and name in these figures (each method as everywhere, the truth black).
@@ -64,15 +64,7 @@ def draw_known_example(
     grid = figure.add_gridspec(len(rows) + 1, n, height_ratios=[1] * len(rows) + [2.2])
     for r, name in enumerate(rows):
         for c in range(n):
-            ax = figure.add_subplot(grid[r, c])
-            ax.imshow(frames[name][c], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
-            for spine in ax.spines.values():
-                spine.set_visible(True)
-                spine.set_color(KNOWN_COLOURS[name])
-                spine.set_linewidth(2.5)
+            ax = draw_digit(figure.add_subplot(grid[r, c]), frames[name][c], KNOWN_COLOURS[name])
             ax.set_xlabel(f"{distances[name][c]:.3f}", fontsize=12)
             if c == 0:
                 ax.set_ylabel(name, fontsize=15, color=KNOWN_COLOURS[name])

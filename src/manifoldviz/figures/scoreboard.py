@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from manifoldviz.figures.interpolation import method_colour
+from manifoldviz.figures.interpolation import draw_digit, method_colour
 
 #: Cell colours: the latent path significantly better, the pixel path significantly better,
 #: no significant difference, and a measure that did not pass the controls.
@@ -141,15 +141,9 @@ def draw_pair_multiples(
     for e, (label, frames) in enumerate(examples):
         for r, path in enumerate(rows):
             for c in range(n):
-                ax = axes[e * len(rows) + r, c]
-                ax.imshow(frames[path][c], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-                ax.set_xticks([])
-                ax.set_yticks([])
-                ax.grid(False)
-                for spine in ax.spines.values():
-                    spine.set_visible(True)
-                    spine.set_color(method_colour(path))
-                    spine.set_linewidth(2)
+                draw_digit(
+                    axes[e * len(rows) + r, c], frames[path][c], method_colour(path), linewidth=2
+                )
             axes[e * len(rows) + r, 0].set_ylabel(path, fontsize=12, color=method_colour(path))
         axes[e * len(rows), n // 2].set_title(label, fontsize=13)
     figure.suptitle(title)
