@@ -13,7 +13,7 @@ from pathlib import Path
 
 from manifoldviz.experiments.noise_channels import NoiseChannelsConfig
 from manifoldviz.experiments.shuffled_labels import ShuffledLabelsConfig
-from manifoldviz.reports.experiments import run_experiment
+from manifoldviz.reports.studies import run_study
 
 
 def main() -> None:
@@ -23,16 +23,16 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="keep the reports here")
     args = parser.parse_args()
     out = Path(args.out or tempfile.mkdtemp(prefix="mv-fidelity-"))
-    noise, _ = run_experiment(
+    noise = run_study(
         "noise-channels",
         NoiseChannelsConfig(data=args.data, n_seeds=args.seeds),
         out / "noise-channels",
-    )
-    shuffled, _ = run_experiment(
+    ).result
+    shuffled = run_study(
         "shuffled-labels",
         ShuffledLabelsConfig(data=args.data, n_seeds=args.seeds),
         out / "shuffled-labels",
-    )
+    ).result
     rows = [
         (
             "noise channels: val accuracy, epoch 10",

@@ -12,7 +12,7 @@ from a real run.
 from manifoldviz_gallery.build import script_settings
 
 from manifoldviz.experiments.overfitting import OverfittingConfig
-from manifoldviz.reports.experiments import run_experiment
+from manifoldviz.reports.studies import run_study
 
 settings = script_settings(__file__)
 config = OverfittingConfig(
@@ -26,5 +26,6 @@ config = OverfittingConfig(
 
 # %%
 # Train, record every epoch and draw the curves (PNG, SVG and a GIF of them growing).
-result, written = run_experiment("overfitting", config, settings.out_dir)
+report = run_study("overfitting", config, settings.out_dir)
+result, written = report.result, report.written
 print(f"best epoch: {int(result.runs[0].final['best_epoch']) + 1}")

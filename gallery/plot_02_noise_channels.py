@@ -11,7 +11,7 @@ spurious correlations that do not generalize. Solid line: noise; dashed: zeros.
 from manifoldviz_gallery.build import script_settings
 
 from manifoldviz.experiments.noise_channels import NoiseChannelsConfig
-from manifoldviz.reports.experiments import run_experiment
+from manifoldviz.reports.studies import run_study
 
 settings = script_settings(__file__)
 config = NoiseChannelsConfig(
@@ -23,6 +23,7 @@ config = NoiseChannelsConfig(
 )
 
 # %%
-result, written = run_experiment("noise-channels", config, settings.out_dir)
+report = run_study("noise-channels", config, settings.out_dir)
+result, written = report.result, report.written
 for condition in result.conditions:
     print(condition, result.curves(condition, "val_accuracy")[:, -1].mean())

@@ -11,7 +11,7 @@ test accuracy on true labels falling as the fraction rises (after Zhang et al., 
 from manifoldviz_gallery.build import script_settings
 
 from manifoldviz.experiments.shuffled_labels import ShuffledLabelsConfig
-from manifoldviz.reports.experiments import run_experiment
+from manifoldviz.reports.studies import run_study
 
 settings = script_settings(__file__)
 config = ShuffledLabelsConfig(
@@ -23,4 +23,5 @@ config = ShuffledLabelsConfig(
 )
 
 # %%
-result, written = run_experiment("shuffled-labels", config, settings.out_dir)
+report = run_study("shuffled-labels", config, settings.out_dir)
+result, written = report.result, report.written

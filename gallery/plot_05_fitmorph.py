@@ -10,8 +10,8 @@ points, the robust model does better than the overfit one.
 # %%
 from manifoldviz_gallery.build import script_settings
 
-from manifoldviz.experiments.fitmorph import FitMorphConfig, run
-from manifoldviz.reports.fitmorph import save_report
+from manifoldviz.experiments.fitmorph import FitMorphConfig
+from manifoldviz.reports.studies import run_study
 
 settings = script_settings(__file__)
 config = FitMorphConfig(
@@ -22,5 +22,4 @@ config = FitMorphConfig(
 )
 
 # %%
-result = run(config)
-save_report(result, settings.out_dir)
+report = run_study("fitmorph", config, settings.out_dir)

@@ -12,7 +12,7 @@ actually used.
 from manifoldviz_gallery.build import script_settings
 
 from manifoldviz.experiments.validation import ValidationConfig
-from manifoldviz.reports.experiments import run_experiment
+from manifoldviz.reports.studies import run_study
 
 settings = script_settings(__file__)
 config = ValidationConfig(
@@ -26,4 +26,5 @@ config = ValidationConfig(
 )
 
 # %%
-result, written = run_experiment("validation", config, settings.out_dir)
+report = run_study("validation", config, settings.out_dir)
+result, written = report.result, report.written

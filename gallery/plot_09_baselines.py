@@ -12,7 +12,7 @@ accuracy and the minority class's recall tell a model that learned from one that
 from manifoldviz_gallery.build import script_settings
 
 from manifoldviz.experiments.baselines import BaselineConfig
-from manifoldviz.reports.experiments import run_experiment
+from manifoldviz.reports.studies import run_study
 
 settings = script_settings(__file__)
 config = BaselineConfig(
@@ -23,4 +23,5 @@ config = BaselineConfig(
 )
 
 # %%
-result, written = run_experiment("baseline", config, settings.out_dir)
+report = run_study("baseline", config, settings.out_dir)
+result, written = report.result, report.written

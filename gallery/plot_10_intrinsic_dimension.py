@@ -11,8 +11,8 @@ low-dimensional manifold, which is why it hurts the classifier.
 # %%
 from manifoldviz_gallery.build import script_settings
 
-from manifoldviz.experiments.intrinsic_dimension import ManifoldConfig, run
-from manifoldviz.reports.intrinsic_dimension import save_report
+from manifoldviz.experiments.intrinsic_dimension import ManifoldConfig
+from manifoldviz.reports.studies import run_study
 
 settings = script_settings(__file__)
 config = ManifoldConfig(
@@ -23,6 +23,5 @@ config = ManifoldConfig(
 )
 
 # %%
-result = run(config)
-save_report(result, settings.out_dir)
-print(result.summary_table())
+report = run_study("intrinsic-dimension", config, settings.out_dir)
+print(report.result.summary_table())

@@ -109,5 +109,3 @@ def test_unpacks_like_keras(tiny_mnist) -> None:
     (x_train, _y_train), (_x_test, y_test) = tiny_mnist
     assert x_train is tiny_mnist.x_train and y_test is tiny_mnist.y_test
     assert tiny_mnist.describe()["source"] == "sample"
-
-

@@ -12,7 +12,8 @@ from PIL import Image
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.experiments import noise_channels, overfitting, shuffled_labels
 from manifoldviz.experiments.sweep import RESULTS
-from manifoldviz.reports.experiments import run_experiment, save_report
+from manifoldviz.reports.experiments import save_report
+from manifoldviz.reports.studies import run_study
 
 pytestmark = pytest.mark.slow
 KEYS = {"loss", "accuracy", "val_loss", "val_accuracy"}
@@ -143,7 +144,8 @@ def test_report_files(tiny_mnist, tmp_path: Path) -> None:
         (lambda: noise_channels.NoiseChannelsConfig(n_seeds=0), "n_seeds"),
         (lambda: noise_channels.NoiseChannelsConfig(n_epochs=0), "n_epochs"),
         (lambda: shuffled_labels.ShuffledLabelsConfig(label_noise=(1.5,)), "label_noise"),
-        (lambda: run_experiment("bogus", noise_channels.NoiseChannelsConfig(), "x"), "experiment"),
+        (lambda: run_study("bogus", noise_channels.NoiseChannelsConfig(), "x"), "name"),
+        (lambda: run_study("overfitting", noise_channels.NoiseChannelsConfig(), "x"), "config"),
     ],
 )
 def test_bad_settings(make, param) -> None:

@@ -55,7 +55,7 @@ def _settings(options: dict[str, Any]) -> dict[str, Any]:
 
 def _run(name: str, settings: Any, options: dict[str, Any]) -> None:
     """Build the executor, run and report; failed runs make the exit status 1."""
-    from manifoldviz.reports.experiments import run_experiment
+    from manifoldviz.reports.studies import run_study
     from manifoldviz.runs.executor import make_executor
     from manifoldviz.runs.results_file import check_out_dir
 
@@ -64,7 +64,7 @@ def _run(name: str, settings: Any, options: dict[str, Any]) -> None:
     executor = make_executor(
         options["executor"], workers=options["workers"], address=options["address"]
     )
-    result, written = run_experiment(
+    report = run_study(
         name,
         settings,
         folder,
@@ -72,6 +72,7 @@ def _run(name: str, settings: Any, options: dict[str, Any]) -> None:
         progress=progress_printer(quiet),
         executor=executor,
     )
+    result, written = report.result, report.written
     if not quiet:
         if result.extra.get("estimates"):
             for protocol, values in result.extra["estimates"].items():

@@ -90,8 +90,8 @@ def manifold(
 ) -> None:
     """Test the manifold hypothesis: the intrinsic dimension of MNIST, per digit and with
     784 zero or noise channels added, next to the ambient dimension."""
-    from manifoldviz.experiments.intrinsic_dimension import ManifoldConfig, run
-    from manifoldviz.reports.intrinsic_dimension import save_report
+    from manifoldviz.experiments.intrinsic_dimension import ManifoldConfig
+    from manifoldviz.reports.studies import run_study
     from manifoldviz.runs.results_file import check_out_dir
 
     folder = check_out_dir(out_dir)
@@ -105,8 +105,13 @@ def manifold(
         per_digit=per_digit,
         latent_sizes=latent_sizes,
     )
-    result = run(config, progress=progress_printer(quiet))
-    written = save_report(result, folder, figure_format=figure_format)
+    report = run_study(
+        "intrinsic-dimension",
+        config,
+        folder,
+        figure_format=figure_format,
+        progress=progress_printer(quiet),
+    )
     if not quiet:
-        click.echo(result.summary_table())
-    click.echo(f"wrote {len(written)} files to {folder}")
+        click.echo(report.result.summary_table())
+    click.echo(f"wrote {len(report.written)} files to {folder}")

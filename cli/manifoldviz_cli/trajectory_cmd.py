@@ -87,8 +87,8 @@ def trajectory(
     quiet: bool,
 ) -> None:
     """Watch held-out digits' representations and the weights move as a model trains."""
-    from manifoldviz.reports.trajectory import save_report
-    from manifoldviz.trajectories.trajectory import TrajectoryConfig, run
+    from manifoldviz.reports.studies import run_study
+    from manifoldviz.trajectories.trajectory import TrajectoryConfig
 
     folder = _folder(out_dir)
     config = TrajectoryConfig(
@@ -103,9 +103,10 @@ def trajectory(
         compare=compare,
         tween=tween,
     )
-    result = run(config, progress=progress_printer(quiet))
-    written = save_report(result, folder, figure_format=figure_format)
-    click.echo(f"wrote {len(written)} files to {folder}")
+    report = run_study(
+        "trajectory", config, folder, figure_format=figure_format, progress=progress_printer(quiet)
+    )
+    click.echo(f"wrote {len(report.written)} files to {folder}")
 
 
 @click.command(
@@ -144,11 +145,12 @@ def fitmorph(
     quiet: bool,
 ) -> None:
     """From a random model to a robust fit to an overfit one, on a 2-D toy problem."""
-    from manifoldviz.experiments.fitmorph import FitMorphConfig, run
-    from manifoldviz.reports.fitmorph import save_report
+    from manifoldviz.experiments.fitmorph import FitMorphConfig
+    from manifoldviz.reports.studies import run_study
 
     folder = _folder(out_dir)
     config = FitMorphConfig(seed=seed, n_points=n_points, noise=noise, n_epochs=n_epochs)
-    result = run(config, progress=progress_printer(quiet))
-    written = save_report(result, folder, figure_format=figure_format)
-    click.echo(f"wrote {len(written)} files to {folder}")
+    report = run_study(
+        "fitmorph", config, folder, figure_format=figure_format, progress=progress_printer(quiet)
+    )
+    click.echo(f"wrote {len(report.written)} files to {folder}")

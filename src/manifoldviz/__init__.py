@@ -15,6 +15,8 @@ _EXPORTS = {
     "interpolate": "manifoldviz.reports.interpolation",
     "compare_paths": "manifoldviz.reports.compare_paths",
     "five_ways": "manifoldviz.reports.five_ways",
+    "run_study": "manifoldviz.reports.studies",
+    "StudyReport": "manifoldviz.reports.studies",
     "FiveWays": "manifoldviz.reports.five_ways",
     "Scoreboard": "manifoldviz.reports.compare_paths",
     "InterpolationResult": "manifoldviz.reports.interpolation",
@@ -36,12 +38,14 @@ __all__ = [
     "ProgressBars",
     "Scoreboard",
     "Store",
+    "StudyReport",
     "__version__",
     "compare_paths",
     "explore",
     "five_ways",
     "interpolate",
     "load_mnist",
+    "run_study",
     "seed_everything",
 ]
 
@@ -53,6 +57,7 @@ if TYPE_CHECKING:
     from manifoldviz.reports.compare_paths import Scoreboard, compare_paths
     from manifoldviz.reports.five_ways import FiveWays, five_ways
     from manifoldviz.reports.interpolation import InterpolationResult, interpolate
+    from manifoldviz.reports.studies import StudyReport, run_study
     from manifoldviz.seeding import seed_everything
     from manifoldviz.store import Store
 

@@ -2,11 +2,13 @@
 
 :func:`explore` gets the cached dense autoencoder, classifier and control study from
 :func:`~manifoldviz.interpolation.morph.pair_models` (training them once if needed), picks a
-palette of real test digits, fits the latent map's projection, and returns an
-:class:`ExplorePage`. Its page carries the models' weights, so the browser decodes, encodes and
-classifies any frame itself: any pair, any t, a digit drawn by hand. The page's JavaScript and
-CSS live beside this module in ``static/`` and are inlined when the page is written; it makes
-no request, so it opens from ``file://`` with no network.
+palette of real test digits, fits the latent map's projection, takes a class-stratified subset
+of the training digits with its Isomap graph (built once and cached), and returns an
+:class:`ExplorePage`. Its page carries the models' weights and the graph, so the browser
+decodes, encodes and classifies any frame and finds any graph path itself: any pair, any t, a
+digit drawn by hand. The page's JavaScript and CSS live beside this module in ``static/`` and
+are inlined when the page is written; it makes no request, so it opens from ``file://`` with no
+network.
 """
 
 from __future__ import annotations
@@ -25,20 +27,26 @@ import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
 from manifoldviz.atomic import write_bytes_atomic
-from manifoldviz.data.sources import MnistData
+from manifoldviz.data.sources import MnistData, Source
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.figures.interpolation import PATH_COLOURS, PATH_LABELS
 from manifoldviz.figures.trajectory import DIGIT_COLOURS
+from manifoldviz.interpolation.isomap import NeighbourGraph
 from manifoldviz.interpolation.measures import ControlStudy
+from manifoldviz.interpolation.methods import GraphSource, training_graph
 from manifoldviz.interpolation.morph import check_digit, pair_models
 from manifoldviz.lab.payload import (
+    GRAPH_POINTS,
     LatentProjection,
     check_page_path,
     fit_projection,
+    graph_payload,
     measures_payload,
+    methods_payload,
     net_payload,
     pack_array,
+    pick_graph,
     pick_map,
     pick_palette,
 )
@@ -72,8 +80,11 @@ class ExplorePage:
     ``classifier``), so the page computes exactly what :mod:`manifoldviz.models.dense_runtime`
     computes. ``palette_x`` are the test digits offered as endpoints (uint8, n×28×28);
     ``map_xy`` the projected latent codes of the map's test digits, ``projection`` the map
-    itself (any ``z`` lands at ``projection(z)``); ``study`` the control study that says which
-    of the page's measures count as evidence.
+    itself (any ``z`` lands at ``projection(z)``); ``graph_x`` the training digits of the
+    Isomap path and ``graph`` their neighbour graph (:meth:`graph_source` hands both to
+    :func:`~manifoldviz.interpolation.methods.path`, which then computes the page's Isomap
+    frames); ``study`` the control study that says which of the page's measures count as
+    evidence.
 
     Parameters
     ----------
@@ -87,6 +98,11 @@ class ExplorePage:
         Their latent codes, projected to the map's plane.
     projection
         The fitted linear projection of latent codes onto the map.
+    graph_x, graph_y, graph_index
+        The training digits of the Isomap graph (uint8, n×28×28), their labels and
+        training-set indices.
+    graph
+        Their guarded k-nearest-neighbour graph.
     pair
         The digits shown when the page opens.
     settings
@@ -106,6 +122,10 @@ class ExplorePage:
     map_index: npt.NDArray[np.int64]
     map_xy: FloatArray
     projection: LatentProjection
+    graph_x: npt.NDArray[np.uint8]
+    graph_y: npt.NDArray[np.uint8]
+    graph_index: npt.NDArray[np.int64]
+    graph: NeighbourGraph
     pair: tuple[int, int]
     settings: dict[str, Any] = field(default_factory=dict)
     study: ControlStudy | None = None
@@ -116,11 +136,13 @@ class ExplorePage:
         Returns
         -------
         dict
-            JSON-ready: packed weights, palette and map digits, the projection, the measures
-            shown (:func:`~manifoldviz.lab.payload.measures_payload`), settings.
+            JSON-ready: packed weights, palette and map digits, the projection, the Isomap graph
+            (:func:`~manifoldviz.lab.payload.graph_payload`), the methods offered
+            (:func:`~manifoldviz.lab.payload.methods_payload`), the measures shown
+            (:func:`~manifoldviz.lab.payload.measures_payload`), settings.
         """
         return {
-            "format": 2,
+            "format": 3,
             "nets": {
                 "encoder": net_payload(self.encoder),
                 "decoder": net_payload(self.decoder),
@@ -140,6 +162,8 @@ class ExplorePage:
                 "components": [[float(v) for v in row] for row in self.projection.components],
                 "explained": [round(float(v), 4) for v in self.projection.explained],
             },
+            "graph": graph_payload(self.graph_x, self.graph_y, self.graph_index, self.graph),
+            "methods": methods_payload(),
             "pair": list(self.pair),
             "colours": {"digits": DIGIT_COLOURS, **PATH_COLOURS},
             "labels": PATH_LABELS,
@@ -171,8 +195,39 @@ class ExplorePage:
             f"{models}, trained on MNIST from {where} ({data['n_train']:,} train / "
             f"{data['n_test']:,} test digits), model seed {s['model_seed']}. "
             f"Map: {len(self.map_y):,} test digits, principal components of their latent codes "
-            f"({sum(self.projection.explained):.0%} of the variance). Palette seed {s['seed']}."
+            f"({sum(self.projection.explained):.0%} of the variance). Isomap graph: "
+            f"{self.graph.n:,} training digits, k = {self.graph.k}. Palette seed {s['seed']}."
         )
+
+    def graph_data(self) -> MnistData:
+        """The Isomap graph's training digits as data of their own (no test split).
+
+        Returns
+        -------
+        MnistData
+            ``x_train`` and ``y_train`` are :attr:`graph_x` and :attr:`graph_y`, in the page's
+            order (a graph path's indices are rows of them).
+        """
+        return _graph_data(self.graph_x, self.graph_y, self.settings.get("data", {}))
+
+    def graph_source(self, store: Store | None = None) -> GraphSource:
+        """The page's Isomap graph for :func:`~manifoldviz.interpolation.methods.path`.
+
+        ``path("isomap", autoencoder, x_a, x_b, n_steps, graph=page.graph_source())`` computes
+        the frames the page shows for that pair (its slider at ``t = k / (n_steps - 1)``).
+
+        Parameters
+        ----------
+        store
+            Where the graph would be cached if it were rebuilt (it never is: the page's own is
+            handed over).
+
+        Returns
+        -------
+        GraphSource
+            :meth:`graph_data` with :attr:`graph`.
+        """
+        return GraphSource(self.graph_data(), store or Store(), _graph=self.graph)
 
     def html(self) -> str:
         """The whole page as one string: markup, style, scripts and data inlined.
@@ -259,6 +314,10 @@ def explore(
         Test digits drawn on the latent map (100-10,000; at most the test set). The default
         page stays under 6 MB.
 
+    The Isomap path runs on :data:`~manifoldviz.lab.payload.GRAPH_POINTS` training digits
+    (class-stratified, picked by ``seed``; all of them when there are fewer), their graph built
+    as the library builds it and cached.
+
     Returns
     -------
     ExplorePage
@@ -292,6 +351,7 @@ def explore(
         progress=progress,
     )
     data, ae, mlp = models.data, models.autoencoder, models.classifier
+    store = store or Store(progress=progress)
     encoder, decoder = _as_dense(ae.encode, "encoder"), _as_dense(ae.decode, "decoder")
     mlp_stack = _as_dense(mlp.predict_proba, "classifier")
 
@@ -299,6 +359,11 @@ def explore(
     z_test = encoder(flatten_scaled(data.x_test))
     projection = fit_projection(z_test)
     map_index = pick_map(data.y_test, map_points, seed=seed)
+    graph_index = pick_graph(data.y_train, GRAPH_POINTS, seed=seed)
+    graph_data = _graph_data(data.x_train[graph_index], data.y_train[graph_index], data.describe())
+    graph = training_graph(
+        graph_data, graph_data.x_train.reshape(len(graph_index), -1), store=store, progress=progress
+    )
     settings = {
         "digit_a": a,
         "digit_b": b,
@@ -306,6 +371,7 @@ def explore(
         "model_seed": model_seed,
         "per_class": per_class,
         "map_points": len(map_index),
+        "graph_points": len(graph_index),
         "autoencoder": {"architecture": ae.spec.architecture, "latent_dim": ae.spec.latent_dim},
         "autoencoder_test_loss": ae.info.get("test_loss"),
         "classifier_test_accuracy": mlp.info.get("test_accuracy"),
@@ -323,10 +389,23 @@ def explore(
         map_index=map_index,
         map_xy=projection(z_test[map_index]),
         projection=projection,
+        graph_x=graph_data.x_train,
+        graph_y=graph_data.y_train,
+        graph_index=graph_index,
+        graph=graph,
         pair=pair,
         settings=settings,
         study=models.study,
     )
+
+
+def _graph_data(
+    x: npt.NDArray[np.uint8], y: npt.NDArray[np.uint8], data: dict[str, Any]
+) -> MnistData:
+    """Training digits as data of their own, so the graph is built and cached as for any data."""
+    where = f"{len(x):,} training digits of MNIST {data.get('fingerprint', '')}".rstrip()
+    empty = np.zeros((0, *x.shape[1:]), np.uint8)
+    return MnistData(x, y, empty, np.zeros(0, np.uint8), Source("subset", where))
 
 
 def _as_dense(net: Any, name: str) -> DenseStack:

@@ -1,10 +1,12 @@
 """What the interpolation lab's page carries, decided and packed in pure functions.
 
 The page holds the models' weights, a palette of test digits, the map's digits, the map's
-projection and the measures it shows (named, labelled and judged as in
-:mod:`manifoldviz.interpolation.measures`). Arrays travel as base64 of zlib data (float32
-split into byte planes first, which compresses better); the page inflates them with the
-browser's own ``DecompressionStream``.
+projection, the measures it shows (named, labelled and judged as in
+:mod:`manifoldviz.interpolation.measures`), the path methods it offers (and why not the others),
+and for the Isomap path a class-stratified subset of the training digits with their guarded
+neighbour graph. Arrays travel as base64 of zlib data (float32 and int32 split into byte planes
+first, which compresses better); the page inflates them with the browser's own
+``DecompressionStream``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ import numpy as np
 import numpy.typing as npt
 
 from manifoldviz.arrays import FloatArray
-from manifoldviz.errors import InvalidInputError
+from manifoldviz.choices import METHODS
+from manifoldviz.errors import InvalidInputError, ManifoldvizError
+from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
+from manifoldviz.interpolation.isomap import NeighbourGraph
 from manifoldviz.interpolation.measures import MEASURES, ControlStudy
+from manifoldviz.interpolation.methods import GRAPH_SUBSTEPS
 from manifoldviz.models.dense_runtime import DenseStack
 from manifoldviz.seeding import rng
 
@@ -35,18 +41,29 @@ MEASURE_HINTS = {
     "entropy": f"0: sure; {math.log(10):.2f}: no idea",
     "endpoint_mass": "a good morph may hesitate between A and B, not look like a third digit",
 }
+#: The latent paths the page computes itself (beside the pixel path), in the selector's order.
+LATENT_METHODS = ("linear", "slerp", "isomap")
+#: The methods the page does not offer, and why: every method is either here or offered.
+NOT_OFFERED = {
+    "transport": "POT's exact solver does not run in the page",
+    "geodesic": "its iterative solver is not run in the page",
+}
+#: Training digits the page's Isomap graph is built on: 3,000 keep the default page under 6 MB
+#: (about 0.85 MB of deflated digits and graph) and a new pair's path in a few milliseconds.
+GRAPH_POINTS = 3000
 
 
 def pack_array(array: npt.NDArray[Any]) -> dict[str, Any]:
-    """A float32 or uint8 array as ``{"dtype", "shape", "data"}`` for the page.
+    """A float32, int32 or uint8 array as ``{"dtype", "shape", "data"}`` for the page.
 
-    ``data`` is base64 of zlib-compressed bytes: uint8 as they are, float32 little-endian with
-    its four bytes split into planes (every first byte, then every second byte...).
+    ``data`` is base64 of zlib-compressed bytes: uint8 as they are, float32 and int32
+    little-endian with their four bytes split into planes (every first byte, then every second
+    byte...).
 
     Parameters
     ----------
     array
-        A float32 or uint8 array of any shape.
+        A float32, int32 or uint8 array of any shape.
 
     Returns
     -------
@@ -54,14 +71,14 @@ def pack_array(array: npt.NDArray[Any]) -> dict[str, Any]:
         JSON-ready; :func:`unpack_array` and the page's ``unpackArray`` read it back exactly.
     """
     a = np.ascontiguousarray(array)
-    if a.dtype == np.float32:
-        raw = a.astype("<f4").view(np.uint8).reshape(-1, 4).T.tobytes()
-        dtype = "float32"
+    if a.dtype in (np.float32, np.int32):
+        dtype = str(a.dtype)
+        raw = a.astype(_FOUR_BYTES[dtype]).view(np.uint8).reshape(-1, 4).T.tobytes()
     elif a.dtype == np.uint8:
         raw = a.tobytes()
         dtype = "uint8"
     else:
-        raise TypeError(f"the page stores float32 or uint8 arrays, not {a.dtype}")
+        raise TypeError(f"the page stores float32, int32 or uint8 arrays, not {a.dtype}")
     return {
         "dtype": dtype,
         "shape": list(a.shape),
@@ -80,14 +97,18 @@ def unpack_array(packed: dict[str, Any]) -> npt.NDArray[Any]:
     Returns
     -------
     numpy.ndarray
-        float32 or uint8, in the packed shape.
+        float32, int32 or uint8, in the packed shape.
     """
     raw = np.frombuffer(zlib.decompress(base64.b64decode(packed["data"])), np.uint8)
     shape = tuple(packed["shape"])
     if packed["dtype"] == "uint8":
         return raw.reshape(shape)
     planes = raw.reshape(4, -1).T.copy()
-    return planes.view("<f4").astype(np.float32).reshape(shape)
+    return planes.view(_FOUR_BYTES[packed["dtype"]]).astype(packed["dtype"]).reshape(shape)
+
+
+#: The little-endian layouts of the four-byte dtypes the page reads.
+_FOUR_BYTES = {"float32": "<f4", "int32": "<i4"}
 
 
 def net_payload(net: DenseStack) -> dict[str, Any]:
@@ -149,6 +170,72 @@ def measures_payload(study: ControlStudy | None) -> list[dict[str, Any]]:
             }
         )
     return shown
+
+
+def methods_payload() -> dict[str, Any]:
+    """The path methods the page offers and those it does not, in the figures' words.
+
+    Returns
+    -------
+    dict
+        ``pixel`` and ``latent`` (the offered methods, each ``name``, ``label`` and ``colour``
+        from :data:`~manifoldviz.figures.interpolation.METHOD_LABELS` and ``METHOD_COLOURS``),
+        ``not_offered`` (each ``name``, ``label`` and ``reason``) and ``methods`` (those
+        names joined by commas, for ``manifoldviz interpolate --methods``).
+    """
+    offered = {"pixel", *LATENT_METHODS}
+    unplaced = set(METHODS) - offered - set(NOT_OFFERED)
+    if unplaced:  # a new method must be offered or say why not
+        raise ManifoldvizError(f"the lab neither offers nor excuses {', '.join(sorted(unplaced))}")
+
+    def described(name: str) -> dict[str, str]:
+        return {"name": name, "label": METHOD_LABELS[name], "colour": METHOD_COLOURS[name]}
+
+    missing = [m for m in METHODS if m in NOT_OFFERED]
+    return {
+        "pixel": described("pixel"),
+        "latent": [described(name) for name in LATENT_METHODS],
+        "not_offered": [{**described(m), "reason": NOT_OFFERED[m]} for m in missing],
+        "methods": ",".join(missing),
+    }
+
+
+def graph_payload(
+    x: npt.NDArray[np.uint8],
+    y: npt.NDArray[np.integer],
+    index: npt.NDArray[np.integer],
+    graph: NeighbourGraph,
+) -> dict[str, Any]:
+    """The Isomap graph for the page: its training digits and the guarded neighbour graph.
+
+    Parameters
+    ----------
+    x, y, index
+        The graph's training digits (uint8, n×28×28), their labels and training-set indices.
+    graph
+        Their neighbour graph from :func:`~manifoldviz.interpolation.isomap.neighbour_graph`.
+
+    Returns
+    -------
+    dict
+        Packed ``x`` (n, 784), ``y``, ``index``, ``indices`` (n, k) int32 (-1: dropped) and
+        ``distances`` (n, k) float32, with ``k``, ``cutoff`` and ``substeps`` (decoded points
+        per graph edge, as :data:`~manifoldviz.interpolation.methods.GRAPH_SUBSTEPS`).
+    """
+    if graph.n != len(x):
+        raise InvalidInputError(
+            f"the graph has {graph.n} points for {len(x)} digits", param="graph"
+        )
+    return {
+        "x": pack_array(np.asarray(x, np.uint8).reshape(len(x), -1)),
+        "y": pack_array(np.asarray(y, np.uint8)),
+        "index": pack_array(np.asarray(index, np.int32)),
+        "indices": pack_array(graph.indices.astype(np.int32)),
+        "distances": pack_array(graph.distances.astype(np.float32)),
+        "k": graph.k,
+        "cutoff": graph.cutoff,
+        "substeps": GRAPH_SUBSTEPS,
+    }
 
 
 @dataclass(frozen=True)
@@ -259,9 +346,36 @@ def pick_map(y: npt.NDArray[np.integer], n: int, *, seed: int) -> npt.NDArray[np
     numpy.ndarray
         Sorted test indices.
     """
+    return _stratified(y, n, "explore-map", seed)
+
+
+def pick_graph(y: npt.NDArray[np.integer], n: int, *, seed: int) -> npt.NDArray[np.int64]:
+    """A seeded, class-stratified choice of ``n`` training digits for the Isomap graph (sorted).
+
+    Parameters
+    ----------
+    y
+        Training labels.
+    n
+        How many (all of them when the training set is smaller).
+    seed
+        Seeds the choice (a stream of its own: not the map's digits).
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted training indices.
+    """
+    return _stratified(y, n, "explore-graph", seed)
+
+
+def _stratified(
+    y: npt.NDArray[np.integer], n: int, stream: str, seed: int
+) -> npt.NDArray[np.int64]:
+    """``n`` indices of ``y``, every class in proportion, seeded on its own ``stream``."""
     if n >= len(y):
         return np.arange(len(y), dtype=np.int64)
-    generator = rng(seed, "explore-map")
+    generator = rng(seed, stream)
     order = generator.permutation(len(y))
     # Round-robin over classes in a shuffled order keeps every class in proportion.
     ranks = np.empty(len(y), dtype=np.int64)

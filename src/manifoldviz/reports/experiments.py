@@ -29,8 +29,6 @@ from manifoldviz.experiments.sweep import RESULTS, ExperimentResult, Settings
 from manifoldviz.figures import curves
 from manifoldviz.figures import protocols as figures
 from manifoldviz.figures.frames import write_animation
-from manifoldviz.progress import Progress
-from manifoldviz.runs.executor import Executor
 
 
 @dataclass(frozen=True)
@@ -162,17 +160,3 @@ def save_report(
             durations[-1] = 2500  # rest on the finished picture before looping
             written.append(write_animation(folder / f"{figure.stem}.gif", frames, durations))
     return written
-
-
-def run_experiment(
-    name: str,
-    settings: Settings,
-    out_dir: str | os.PathLike[str],
-    *,
-    figure_format: str = "svg",
-    progress: Progress | None = None,
-    executor: Executor | None = None,
-) -> tuple[ExperimentResult, list[Path]]:
-    """Run experiment ``name`` with ``settings`` (resuming in ``out_dir``) and save its report."""
-    result = experiment(name).run(settings, out_dir=out_dir, progress=progress, executor=executor)
-    return result, save_report(result, out_dir, figure_format=figure_format)
