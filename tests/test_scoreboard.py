@@ -195,3 +195,12 @@ def test_the_command_refuses_bad_lists_naming_the_option(tmp_path: Path) -> None
         result = runner.invoke(cli, ["compare-paths", *args, "--out", str(tmp_path)])
         assert result.exit_code == 2 and option in result.output, result.output
     assert "Examples:" in runner.invoke(cli, ["compare-paths", "--help"]).output
+
+
+def test_a_pair_a_method_could_not_draw_is_noted_and_left_out_of_its_statistics(seed) -> None:
+    unit = _mnist_unit(seed, 0.2, ["grey_share"])
+    del unit["pairs"][0]["values"]["linear"]
+    unit["pairs"][0]["failed"] = {"linear": "the neighbour graph does not connect start to end"}
+    entry = scoreboard.summarise([unit], seed=seed)["configs"]["mnist/dense-2"]
+    grey = entry["differences"]["linear"]["mean_grey_share"]
+    assert entry["n_pairs"] == 40 and grey["significant"] and grey["low"] > 0

@@ -143,3 +143,30 @@ def test_neighbours_are_exact(dtype, seed: int) -> None:
     np.testing.assert_array_equal(graph.indices, indices[:, :7])
     np.testing.assert_allclose(graph.distances, distances[:, :7], rtol=1e-5)
     assert len(lines) == 5 and lines[-1] == "neighbour graph: 301 of 301 points"
+
+
+def test_identical_points_do_not_cut_the_graph_into_islands() -> None:
+    # Each point of a circle three times over k: copies alone would fill every neighbour list.
+    angles = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    circle = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
+    points = np.repeat(circle, 3 * 10, axis=0)
+    graph = neighbour_graph(points, k=10)
+    chain = graph_path(graph, points, circle[0] * 1.01, circle[30] * 1.01)
+    reached = {
+        int(np.argmin(np.abs(angles - np.arctan2(*points[i][::-1]) % (2 * np.pi)))) for i in chain
+    }
+    assert len(reached) >= 25  # it walks round half the circle, one step at a time
+    copy = 5  # a copy of point 0: tied to its original at distance 0
+    assert graph.indices[copy, 0] == 0 and graph.distances[copy, 0] == 0
+
+
+def test_the_lines_manifold_graph_is_connected() -> None:
+    from scipy.sparse.csgraph import connected_components
+
+    from manifoldviz.data.known_manifolds import line_images
+
+    angles = np.random.default_rng(0).uniform(0, 2 * np.pi, 3000)
+    images = line_images(angles).reshape(len(angles), -1)
+    assert len(np.unique(images, axis=0)) < len(images)  # rasterised copies exist
+    n_parts, _ = connected_components(neighbour_graph(images, k=10).adjacency(), directed=False)
+    assert n_parts == 1

@@ -194,6 +194,23 @@ def neighbour_graph(
         raise InvalidInputError(
             f"cutoff_factor must be > 0 or None, got {cutoff_factor}", param="cutoff_factor"
         )
+    # Identical points (lines drawn at nearly the same angle rasterise to the same image) would
+    # fill each other's neighbour lists with zero-length edges and cut the graph into islands of
+    # copies: the graph is built on the distinct points, and each copy is tied to its original.
+    distinct, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    if len(distinct) < len(rows):
+        if len(distinct) < 2:
+            raise InvalidInputError("every point is the same: there is no graph", param="points")
+        order = np.sort(first)  # the distinct points, in their original order
+        graph = neighbour_graph(
+            rows[order],
+            k=min(k, len(order) - 1),
+            progress=progress,
+            batch=batch,
+            cutoff_factor=cutoff_factor,
+        )
+        return _with_copies(graph, order, inverse, first, k)
     indices = np.empty((len(rows), k), np.int32)
     distances = np.empty((len(rows), k), np.float32)
     squares = _squares(rows, batch)
@@ -218,6 +235,36 @@ def neighbour_graph(
         indices[dropped] = -1
         distances[dropped] = np.inf
     return NeighbourGraph(indices, distances, k, float(cutoff))
+
+
+def _with_copies(
+    graph: NeighbourGraph,
+    order: npt.NDArray[np.intp],
+    inverse: npt.NDArray[np.intp],
+    first: npt.NDArray[np.intp],
+    k: int,
+) -> NeighbourGraph:
+    """The graph of the distinct points ``order`` spread back over every point: an original
+    keeps its neighbours; a copy gets its original (at distance 0) and the original's first
+    ``k - 1`` neighbours."""
+    n = len(inverse)
+    original = first[inverse]  # each point's first occurrence, an index into all points
+    mapped = np.where(graph.indices >= 0, order[np.maximum(graph.indices, 0)], -1)
+    row_of = np.empty(n, np.intp)
+    row_of[order] = np.arange(len(order))
+    indices = np.full((n, k), -1, np.int32)
+    distances = np.full((n, k), np.inf, np.float32)
+    kept = graph.indices.shape[1]
+    indices[order, :kept] = mapped
+    distances[order, :kept] = graph.distances
+    copies = np.flatnonzero(original != np.arange(n))
+    source = row_of[original[copies]]
+    indices[copies, 0] = original[copies]
+    distances[copies, 0] = 0.0
+    width = min(k - 1, kept)
+    indices[copies, 1 : 1 + width] = mapped[source, :width]
+    distances[copies, 1 : 1 + width] = graph.distances[source, :width]
+    return NeighbourGraph(indices, distances, k, graph.cutoff)
 
 
 def graph_path(

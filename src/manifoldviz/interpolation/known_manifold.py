@@ -288,8 +288,11 @@ def evaluate_known(
     pairs, frames = [], []
     for i, (angle_a, angle_b) in enumerate(pair_angles(n_pairs, seed=seed)):
         images = manifold.image_at([angle_a, angle_b])
-        computed = draw_paths(drawn_methods, ae, images, n_steps, endpoints=endpoints, graph=graph)
-        drawn = {m: computed[m].frames for m in methods}
+        failed: dict[str, str] = {}
+        computed = draw_paths(
+            drawn_methods, ae, images, n_steps, endpoints=endpoints, graph=graph, failures=failed
+        )
+        drawn = {m: computed[m].frames for m in methods if m in computed}
         drawn[TRUE_PATH] = manifold.image_at(shorter_arc(float(angle_a), float(angle_b), n_steps))
         floor = floor_distance(manifold, ae, drawn[TRUE_PATH], t)
         linear_length = path_length(computed["linear"].frames)
@@ -297,7 +300,9 @@ def evaluate_known(
             k: path_numbers(manifold, v, t, floor=floor, linear_length=linear_length)
             for k, v in drawn.items()
         }
-        converged = {m: computed[m].converged for m in methods if computed[m].converged is not None}
+        converged = {
+            m: c.converged for m, c in computed.items() if m in methods and c.converged is not None
+        }
         pairs.append(
             {
                 "pair": i,
@@ -306,6 +311,7 @@ def evaluate_known(
                 "floor": round(floor, 5),
                 "values": numbers,
                 **({"converged": converged} if converged else {}),
+                **({"failed": failed} if failed else {}),
             }
         )
         if i < keep_frames:
@@ -320,5 +326,5 @@ def evaluate_known(
 
 def path_means(pairs: list[Mapping[str, Any]], path: str, measure: str) -> FloatArray:
     """One value per pair of ``measure`` on ``path`` (NaN where undefined)."""
-    values = [p["values"][path][measure] for p in pairs]
+    values = [p["values"].get(path, {}).get(measure) for p in pairs]
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)

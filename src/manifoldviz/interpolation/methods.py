@@ -243,19 +243,29 @@ def draw_paths(
     *,
     endpoints: str = "original",
     graph: GraphSource | None = None,
+    failures: dict[str, str] | None = None,
 ) -> dict[str, PathFrames]:
     """Every method's path between the two images ``x_ab`` (2, 784), encoded once.
 
     With ``endpoints="reconstructed"`` pixel-space methods run between the autoencoder's
     reconstructions, where latent methods start and end, so the paths differ only in the path.
+    A method that cannot draw this pair (an Isomap graph that does not connect A to B) raises
+    its one-line error, or, when ``failures`` is a dict, is left out and its error recorded
+    there under its name (a study of many pairs notes the pair and goes on).
     """
     x_ab = np.asarray(x_ab, np.float32).reshape(2, -1)
     codes = autoencoder.encode(x_ab)
     if endpoints == "reconstructed":
         x_ab = _decoded(autoencoder, codes)
-    return {
-        m: path(m, autoencoder, x_ab[0], x_ab[1], n_steps, graph=graph, z_ab=codes) for m in methods
-    }
+    drawn = {}
+    for m in methods:
+        try:
+            drawn[m] = path(m, autoencoder, x_ab[0], x_ab[1], n_steps, graph=graph, z_ab=codes)
+        except InvalidInputError as exc:
+            if failures is None:
+                raise
+            failures[m] = str(exc)
+    return drawn
 
 
 def _geodesic(autoencoder: Any, z_a: FloatArray, z_b: FloatArray, n_steps: int) -> PathFrames:

@@ -123,6 +123,7 @@ def evaluate_mnist(
     t = paths.step_times(n_steps)
     pairs = []
     for p, (i, j) in enumerate(zip(first, second, strict=True)):
+        failed: dict[str, str] = {}
         computed = draw_paths(
             methods,
             models.autoencoder,
@@ -130,6 +131,7 @@ def evaluate_mnist(
             n_steps,
             endpoints=endpoints,
             graph=models.graph,
+            failures=failed,
         )
         digits = (int(data.y_test[i]), int(data.y_test[j]))
         scored = measure(models, {m: c.frames for m, c in computed.items()}, t, digits)
@@ -142,6 +144,7 @@ def evaluate_mnist(
                 "digits": list(digits),
                 "values": {m: evidence.path_summary(ev) for m, ev in scored.items()},
                 **({"converged": converged} if converged else {}),
+                **({"failed": failed} if failed else {}),
             }
         )
     return {
@@ -260,6 +263,11 @@ def _number(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
+def _value(pair: Mapping[str, Any], path: str, key: str) -> float:
+    """One pair's ``key`` on ``path``; NaN where the path could not be drawn for the pair."""
+    return _number(pair["values"].get(path, {}).get(key))
+
+
 def _rounded(value: float) -> float | None:
     """Rounded for JSON; None where undefined (JSON has no NaN)."""
     return round(value, 5) if np.isfinite(value) else None
@@ -336,7 +344,7 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
             "paths": {},
             "differences": {},
         }
-        drawn = list(pairs[0]["values"]) if pairs else []
+        drawn = list(dict.fromkeys(m for p in pairs for m in p["values"]))
         if dataset != "mnist":
             entry["floor"] = [
                 _rounded(v)
@@ -351,9 +359,7 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
             entry["paths"][path] = {
                 key: [
                     _rounded(v)
-                    for v in bootstrap_mean(
-                        [_number(p["values"][path][key]) for p in pairs], seed=seed
-                    )
+                    for v in bootstrap_mean([_value(p, path, key) for p in pairs], seed=seed)
                 ]
                 for key in measures
             }

@@ -516,7 +516,8 @@ def _known_figures(board: Scoreboard, *, data: MnistData, store: Store, save: An
             quick=board.settings["quick"],
         )
         values = example["pairs"][0]["values"]
-        rows = ("true", *board.settings["methods"])
+        drawn = example["frames"][0]
+        rows = tuple(r for r in ("true", *board.settings["methods"]) if r in drawn)
         figure = new_figure(1.5 * len(t) + 2, 4.5 + 1.9 * len(rows))
         draw_known_example(
             figure,

@@ -21,6 +21,7 @@ import numpy as np
 from manifoldviz.atomic import write_json_atomic
 from manifoldviz.choices import METHODS
 from manifoldviz.data.sources import MnistData, load_mnist
+from manifoldviz.errors import InvalidInputError
 from manifoldviz.figures.five_ways import draw_five_ways
 from manifoldviz.figures.frames import Panel, compose_frame, sequence_with_holds, write_animation
 from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
@@ -249,6 +250,10 @@ def five_ways(
         progress=progress,
         quick=quick,
     )
+    failed = known["pairs"][0].get("failed", {})
+    if failed:
+        method, error = next(iter(failed.items()))
+        raise InvalidInputError(f"{dataset}: {method}: {error}", param="methods")
     mnist = interpolate(
         a,
         b,
