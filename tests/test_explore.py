@@ -21,16 +21,20 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from manifoldviz.data.transforms import flatten_scaled
-from manifoldviz.errors import InvalidInputError
+from manifoldviz.errors import InvalidInputError, ManifoldvizError
+from manifoldviz.interpolation.isomap import NeighbourGraph, neighbour_graph
 from manifoldviz.interpolation.measures import MEASURES, ControlStudy, MeasureCheck
+from manifoldviz.interpolation.methods import GRAPH_NEIGHBOURS
 from manifoldviz.lab import payload
 from manifoldviz.lab.page import ExplorePage, explore
 from manifoldviz.lab.payload import (
+    GRAPH_POINTS,
     SHOWN_MEASURES,
     check_page_path,
     fit_projection,
     measures_payload,
     pack_array,
+    pick_graph,
     pick_map,
     pick_palette,
     unpack_array,
@@ -52,6 +56,7 @@ SHAPES = array_shapes(min_dims=1, max_dims=3, max_side=12)
 @settings(max_examples=60, deadline=None)
 @given(
     arrays(np.float32, SHAPES, elements=st.floats(allow_nan=True, width=32))
+    | arrays(np.int32, SHAPES)
     | arrays(np.uint8, SHAPES)
 )
 def test_packed_arrays_come_back_bit_for_bit(array: np.ndarray) -> None:
@@ -61,7 +66,7 @@ def test_packed_arrays_come_back_bit_for_bit(array: np.ndarray) -> None:
 
 
 def test_packing_refuses_other_dtypes() -> None:
-    with pytest.raises(TypeError, match="float32 or uint8"):
+    with pytest.raises(TypeError, match="float32, int32 or uint8"):
         pack_array(np.zeros(3, np.float64))
 
 
@@ -109,6 +114,36 @@ def test_map_is_a_stratified_seeded_subset(tiny_mnist, seed: int) -> None:
     assert np.all(np.abs(np.bincount(y[chosen], minlength=10) - expected) <= 1)
     assert not np.array_equal(chosen, pick_map(y, 150, seed=seed + 1))
     assert np.array_equal(pick_map(y, 10_000, seed=seed), np.arange(len(y)))
+
+
+def test_graph_digits_are_a_stratified_seeded_subset_of_their_own(tiny_mnist, seed: int) -> None:
+    y = tiny_mnist.y_train
+    chosen = pick_graph(y, 150, seed=seed)
+    assert len(set(chosen)) == 150 and np.all(np.diff(chosen) > 0)
+    expected = np.bincount(y, minlength=10) * 150 / len(y)
+    assert np.all(np.abs(np.bincount(y[chosen], minlength=10) - expected) <= 1)
+    assert not np.array_equal(chosen, pick_map(y, 150, seed=seed))  # not the map's stream
+    assert np.array_equal(pick_graph(y, 10_000, seed=seed), np.arange(len(y)))
+
+
+def test_every_method_is_offered_or_excused_in_the_figures_words() -> None:
+    from manifoldviz.choices import METHODS
+    from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
+
+    shown = payload.methods_payload()
+    offered = [shown["pixel"], *shown["latent"]]
+    assert [m["name"] for m in shown["latent"]] == ["linear", "slerp", "isomap"]
+    assert sorted(m["name"] for m in offered + shown["not_offered"]) == sorted(METHODS)
+    for m in offered + shown["not_offered"]:
+        assert (m["label"], m["colour"]) == (METHOD_LABELS[m["name"]], METHOD_COLOURS[m["name"]])
+    reasons = {m["name"]: m["reason"] for m in shown["not_offered"]}
+    assert "POT" in reasons["transport"] and "iterative" in reasons["geodesic"]
+
+
+def test_a_method_neither_offered_nor_excused_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(payload, "NOT_OFFERED", {"transport": "no"})
+    with pytest.raises(ManifoldvizError, match="neither offers nor excuses geodesic"):
+        payload.methods_payload()
 
 
 @pytest.mark.parametrize(
@@ -166,7 +201,14 @@ def _stack(generator: np.random.Generator, sizes: list[int], activations: list[s
     return DenseStack(weights, activations)
 
 
-def page_of_shape(mnist: Any, *, n_map: int, seed: int = 0) -> ExplorePage:
+def page_of_shape(
+    mnist: Any,
+    *,
+    n_map: int,
+    seed: int = 0,
+    n_graph: int = GRAPH_POINTS,
+    graph: NeighbourGraph | None = None,
+) -> ExplorePage:
     """A page with the real models' shapes and untrained weights, on real digits."""
     generator = np.random.default_rng(seed)
     encoder = _stack(generator, [784, 256, 16], ["relu", "linear"])
@@ -177,6 +219,8 @@ def page_of_shape(mnist: Any, *, n_map: int, seed: int = 0) -> ExplorePage:
     z = encoder(flatten_scaled(x))
     projection = fit_projection(z)
     index, pair = pick_palette(mnist.y_test, 3, 8, per_class=5, seed=seed)
+    graph_index = pick_graph(mnist.y_train, n_graph, seed=seed)
+    graph_x = mnist.x_train[graph_index]
     return ExplorePage(
         encoder=encoder,
         decoder=decoder,
@@ -189,6 +233,10 @@ def page_of_shape(mnist: Any, *, n_map: int, seed: int = 0) -> ExplorePage:
         map_index=np.arange(len(x)),
         map_xy=projection(z),
         projection=projection,
+        graph_x=graph_x,
+        graph_y=mnist.y_train[graph_index],
+        graph_index=graph_index,
+        graph=graph or neighbour_graph(graph_x, k=GRAPH_NEIGHBOURS),
         pair=pair,
         settings={
             "seed": seed,
@@ -208,9 +256,27 @@ def sample_mnist():
 
 def test_default_page_fits_the_size_budget(sample_mnist) -> None:
     page = page_of_shape(sample_mnist, n_map=5000)
+    assert page.graph.n == GRAPH_POINTS  # the default graph, on as many training digits
     text = page.html()
     assert len(text.encode("utf-8")) < MAX_PAGE_BYTES
     assert text == page.html()  # same inputs, same bytes
+
+
+def test_page_graph_is_the_librarys(sample_mnist, tmp_path: Path) -> None:
+    from manifoldviz.interpolation.methods import training_graph
+    from manifoldviz.store import Store
+
+    page = page_of_shape(sample_mnist, n_map=200, n_graph=400)
+    built = training_graph(
+        page.graph_data(), page.graph_x.reshape(400, -1), store=Store(tmp_path)
+    )
+    shipped = page.payload()["graph"]
+    assert np.array_equal(unpack_array(shipped["indices"]), built.indices)
+    assert unpack_array(shipped["distances"]).tobytes() == built.distances.tobytes()
+    assert (shipped["k"], shipped["cutoff"]) == (built.k, built.cutoff) == (10, page.graph.cutoff)
+    assert np.array_equal(unpack_array(shipped["x"]).reshape(400, 28, 28), page.graph_x)
+    assert np.array_equal(unpack_array(shipped["index"]), page.graph_index)
+    assert page.graph_source().points.shape == (400, 784)
 
 
 def test_page_is_one_self_contained_file(sample_mnist, tmp_path: Path) -> None:

@@ -341,6 +341,7 @@ def explore(
         raise InvalidInputError(
             f"map points must be 100-10000, got {map_points}", param="map_points"
         )
+    store = store or Store(progress=progress)
     models = pair_models(
         data,
         model=model,
@@ -351,7 +352,6 @@ def explore(
         progress=progress,
     )
     data, ae, mlp = models.data, models.autoencoder, models.classifier
-    store = store or Store(progress=progress)
     encoder, decoder = _as_dense(ae.encode, "encoder"), _as_dense(ae.decode, "decoder")
     mlp_stack = _as_dense(mlp.predict_proba, "classifier")
 

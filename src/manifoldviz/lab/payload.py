@@ -180,8 +180,8 @@ def methods_payload() -> dict[str, Any]:
     dict
         ``pixel`` and ``latent`` (the offered methods, each ``name``, ``label`` and ``colour``
         from :data:`~manifoldviz.figures.interpolation.METHOD_LABELS` and ``METHOD_COLOURS``),
-        ``not_offered`` (each ``name``, ``label`` and ``reason``) and ``methods`` (those
-        names joined by commas, for ``manifoldviz interpolate --methods``).
+        and ``not_offered`` (each ``name``, ``label`` and ``reason``, in the order of
+        :data:`~manifoldviz.choices.METHODS`).
     """
     offered = {"pixel", *LATENT_METHODS}
     unplaced = set(METHODS) - offered - set(NOT_OFFERED)
@@ -196,7 +196,6 @@ def methods_payload() -> dict[str, Any]:
         "pixel": described("pixel"),
         "latent": [described(name) for name in LATENT_METHODS],
         "not_offered": [{**described(m), "reason": NOT_OFFERED[m]} for m in missing],
-        "methods": ",".join(missing),
     }
 
 

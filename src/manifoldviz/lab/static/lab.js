@@ -1,14 +1,16 @@
-// The interpolation lab's page: choosing A and B, the slider, the two frames, the evidence
-// curves, the latent map and the drawing pad. The maths is in nets.js (loaded first, as MV).
-// The page's state lives in one LabPage whose methods each update one part of the page; the
-// measures it shows (names, labels, units, whether they count as evidence) come from the
-// payload. window.lab exposes the page and the models, so tests can read back what it shows.
+// The interpolation lab's page: choosing A and B, the latent path (straight, or through the
+// Isomap graph), the slider, the two frames, the evidence curves, the latent map and the
+// drawing pad. The maths is in nets.js (loaded first, as MV). The page's state lives in one
+// LabPage whose methods each update one part of the page; the measures it shows (names, labels,
+// units, whether they count as evidence) and the path methods (names, labels, colours, which
+// are not offered and why) come from the payload. window.lab exposes the page and the models,
+// so tests can read back what it shows.
 
 "use strict";
 
 (() => {
-  const { SIDE, N_PIXELS, DenseNet, unpackArray, makeProjection } = MV;
-  const { LATENT_PATHS, SCORES, lerp, argmax, mnistFromInk } = MV;
+  const { SIDE, N_PIXELS, DenseNet, NeighbourGraph, unpackArray, makeProjection } = MV;
+  const { LATENT_PATHS, SCORES, lerp, argmax, mnistFromInk, isomapRoute, codeAt } = MV;
 
   const N_CURVE = 41; // frames per path behind the evidence curves
   const PLAY_SECONDS = 3; // one sweep from t = 0 to t = 1
@@ -25,6 +27,7 @@
     nets: null,
     map: null,
     timings: [], // per slider or arrow-key event: milliseconds, see timedRepaint
+    routeTimings: [], // per Isomap path found (a new pair): milliseconds, see LabPage.newPath
   };
   window.lab = lab;
 
@@ -131,33 +134,45 @@
     return frame;
   }
 
-  // Both paths' frames at t.
-  function framesAt(nets, measures, { a, b }, t, pathKind) {
+  // The latent path between the endpoints as a function of t (its code at t), or null when
+  // there is none (an Isomap route with an error). `route` is the Isomap path, found once per
+  // pair: its t is the fraction of the decoded curve's length, as resample_by_arclength's.
+  function latentPath(pathKind, { a, b }, route) {
+    if (pathKind === "isomap") return route.error ? null : (t) => codeAt(route.curve, t);
+    return (t) => LATENT_PATHS[pathKind](a.z, b.z, t);
+  }
+
+  // Both paths' frames at t (the latent one null when there is no latent path).
+  function framesAt(nets, measures, { a, b }, t, zAt) {
     const classes = [a.label, b.label];
     const xPixel = lerp(a.x, b.x, t);
     const zPixel = nets.encode(xPixel);
-    const zLatent = LATENT_PATHS[pathKind](a.z, b.z, t);
-    const xLatent = nets.decode(zLatent);
     // decode(encode(x)): the pixel frame's code is at hand, the latent frame's is re-encoded
     const pixel = { x: xPixel, z: zPixel, reconstruction: nets.decode(zPixel) };
-    const latent = { x: xLatent, z: zLatent, reconstruction: nets.reconstruct(xLatent) };
-    return {
-      pixel: scoreFrame(nets, measures, pixel, classes),
-      latent: scoreFrame(nets, measures, latent, classes),
-    };
+    const frames = { pixel: scoreFrame(nets, measures, pixel, classes), latent: null };
+    if (zAt) {
+      const zLatent = zAt(t);
+      const xLatent = nets.decode(zLatent);
+      const latent = { x: xLatent, z: zLatent, reconstruction: nets.reconstruct(xLatent) };
+      frames.latent = scoreFrame(nets, measures, latent, classes);
+    }
+    return frames;
   }
 
-  // Every measure along both paths at N_CURVE values of t, and the paths on the map.
-  function computeCurves(nets, measures, endpoints, pathKind) {
+  // Every measure along both paths at N_CURVE values of t, and the paths on the map (a path
+  // with no frames has null curves).
+  function computeCurves(nets, measures, endpoints, zAt) {
     const t = Float64Array.from({ length: N_CURVE }, (_, k) => k / (N_CURVE - 1));
-    const curves = { t };
+    const curves = { t, ends: [nets.project(endpoints.a.z), nets.project(endpoints.b.z)] };
     for (const path of PATHS) {
       const scores = Object.fromEntries(measures.map((m) => [m.name, new Float64Array(N_CURVE)]));
       curves[path] = { scores, xy: [] };
     }
+    if (!zAt) curves.latent = null;
     t.forEach((tk, k) => {
-      const frames = framesAt(nets, measures, endpoints, tk, pathKind);
+      const frames = framesAt(nets, measures, endpoints, tk, zAt);
       for (const path of PATHS) {
+        if (!frames[path]) continue;
         curves[path].xy.push(frames[path].xy);
         for (const m of measures) curves[path].scores[m.name][k] = frames[path].scores[m.name];
       }
@@ -203,14 +218,15 @@
     }
 
     setCurves(curves) {
-      const values = PATHS.flatMap((path) => Array.from(curves[path].scores[this.measure.name]));
+      const drawn = PATHS.filter((path) => curves[path]);
+      const values = drawn.flatMap((path) => Array.from(curves[path].scores[this.measure.name]));
       this.yMax = this.unit.top(values, this.nets);
       const ctx = this.background.getContext("2d");
       const { width, height } = this.background;
       ctx.fillStyle = "#fff";
       ctx.fillRect(0, 0, width, height);
       this.drawAxes(ctx);
-      for (const path of PATHS) {
+      for (const path of drawn) {
         ctx.strokeStyle = this.colours[path];
         ctx.lineWidth = 2.5;
         ctx.beginPath();
@@ -260,7 +276,7 @@
       ctx.lineTo(x, yBottom);
       ctx.stroke();
       ctx.setLineDash([]);
-      for (const path of PATHS) {
+      for (const path of PATHS.filter((name) => frames[name])) {
         const [, y] = this.toScreen(t, frames[path].scores[this.measure.name]);
         ctx.fillStyle = this.colours[path];
         ctx.beginPath();
@@ -386,14 +402,27 @@
       }
     }
 
-    draw(curves, frames, drawn) {
+    // A training digit on an Isomap path: a small ring in the path's colour.
+    ring(ctx, point, colour) {
+      const [x, y] = this.toScreen(point);
+      ctx.fillStyle = "#fff";
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2.5;
+      ctx.beginPath();
+      ctx.arc(x, y, 5, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    }
+
+    draw(curves, frames, drawn, stops) {
       const ctx = this.canvas.getContext("2d");
       ctx.drawImage(this.background, 0, 0);
-      for (const path of PATHS) this.polyline(ctx, curves[path].xy, this.colours[path]);
-      for (const path of PATHS) this.marker(ctx, frames[path].xy, this.colours[path], "");
-      const latent = curves.latent.xy;
-      this.marker(ctx, latent[0], "#111", "A");
-      this.marker(ctx, latent[latent.length - 1], "#111", "B");
+      const shown = PATHS.filter((path) => curves[path]);
+      for (const path of shown) this.polyline(ctx, curves[path].xy, this.colours[path]);
+      for (const point of stops) this.ring(ctx, point, this.colours.latent);
+      for (const path of shown) this.marker(ctx, frames[path].xy, this.colours[path], "");
+      this.marker(ctx, curves.ends[0], "#111", "A");
+      this.marker(ctx, curves.ends[1], "#111", "B");
       if (drawn) this.marker(ctx, drawn.xy, "#CC79A7", "✎");
     }
   }
@@ -409,11 +438,13 @@
   };
 
   class LabPage {
-    constructor({ data, nets, paletteX, map }) {
+    constructor({ data, nets, paletteX, map, graph }) {
       this.nets = nets;
       this.measures = data.measures;
-      const { digits, pixel, latent } = data.colours;
-      this.colours = { digits, pixel, latent };
+      this.methods = data.methods;
+      this.graph = graph;
+      this.colours = { digits: data.colours.digits, pixel: data.methods.pixel.colour, latent: null };
+      document.documentElement.style.setProperty("--pixel", this.colours.pixel);
       this.palette = data.palette.y.map((label, k) =>
         testDigit(nets, paletteX, k * N_PIXELS, label, data.palette.index[k], `palette:${k}`)
       );
@@ -421,7 +452,8 @@
         endpoints: { a: this.palette[data.pair[0]], b: this.palette[data.pair[1]] },
         active: "a",
         t: Number($("t").value),
-        pathKind: "linear",
+        pathKind: data.methods.latent[0].name,
+        route: null,
         curves: null,
         frames: null,
         drawn: null,
@@ -429,6 +461,7 @@
       this.charts = this.measures.map((m) => new Chart($("charts"), m, this.colours, nets));
       this.map = new LatentMap($("map"), map, this.colours);
       this.thumbs = this.layPalette();
+      this.layMethods();
       $("provenance").textContent = data.provenance;
       $("legend").innerHTML = this.colours.digits
         .map((c, d) => `<span><i style="background:${c}"></i>${d}</span>`)
@@ -455,6 +488,30 @@
         for (let d = 0; d < 10; d++) $("palette").append(byDigit[d][r] ?? element("span"));
       }
       return thumbs;
+    }
+
+    // The latent path selector, one labelled radio per latent method of the payload (arrow
+    // keys move between them), and the line that says which methods are not here and why.
+    layMethods() {
+      const chooser = $("path-kind");
+      for (const method of this.methods.latent) {
+        const radio = element("input");
+        Object.assign(radio, { type: "radio", name: "path", value: method.name });
+        radio.checked = method.name === this.state.pathKind;
+        const swatch = element("i", "swatch");
+        swatch.style.background = method.colour;
+        const label = element("label");
+        label.append(radio, swatch, ` ${method.label}`);
+        chooser.append(label);
+      }
+      const missing = this.methods.not_offered.map((m) => `${m.label} (${m.reason})`);
+      $("not-offered").textContent = `Not in this page: ${missing.join("; ")}. Draw them with `;
+      $("not-offered").append(element("code"), ".");
+    }
+
+    // The latent method being shown: its name, label and colour.
+    latentMethod() {
+      return this.methods.latent.find((m) => m.name === this.state.pathKind);
     }
 
     // -------------------------------------------------------------- what a user changes
@@ -511,19 +568,30 @@
 
     // -------------------------------------------------------------- what is shown
 
-    // A new pair or path kind: the curves behind the charts and the map, then everything at t.
+    // A new pair or path kind: the Isomap route (if chosen), the curves behind the charts and
+    // the map, then everything at t.
     newPath() {
       const { endpoints, pathKind } = this.state;
-      this.state.curves = computeCurves(this.nets, this.measures, endpoints, pathKind);
+      this.state.route = null;
+      if (pathKind === "isomap") {
+        const begin = performance.now();
+        this.state.route = isomapRoute(this.graph, this.nets, endpoints.a, endpoints.b);
+        lab.routeTimings.push(performance.now() - begin);
+      }
+      this.state.zAt = latentPath(pathKind, endpoints, this.state.route);
+      this.colours.latent = this.latentMethod().colour;
+      document.documentElement.style.setProperty("--latent", this.colours.latent);
+      this.state.curves = computeCurves(this.nets, this.measures, endpoints, this.state.zAt);
       for (const chart of this.charts) chart.setCurves(this.state.curves);
       this.showPair();
+      this.showMethod();
       this.render();
     }
 
     // Everything that depends on t: the frames, their verdicts, the charts' cursors, the map.
     render() {
-      const { endpoints, t, pathKind } = this.state;
-      this.state.frames = framesAt(this.nets, this.measures, endpoints, t, pathKind);
+      const { endpoints, t, zAt } = this.state;
+      this.state.frames = framesAt(this.nets, this.measures, endpoints, t, zAt);
       this.showT();
       this.showFrames();
       this.showVerdicts();
@@ -545,6 +613,35 @@
       }
     }
 
+    // The latent method's name over its frame and, for the Isomap path, the training digits it
+    // passes through; the command that draws the methods this page does not offer.
+    showMethod() {
+      const { route, endpoints } = this.state;
+      $("latent-label").textContent = this.latentMethod().label;
+      $("route").hidden = !route?.chain;
+      const digits = $("route-digits");
+      digits.replaceChildren();
+      if (route?.chain) {
+        const { n, k } = this.graph;
+        const count = route.chain.length;
+        $("route-text").textContent =
+          `A → ${count} training digit${count === 1 ? "" : "s"} → B, the shortest path through ` +
+          `the neighbour graph of ${n.toLocaleString("en")} training digits (k = ${k}):`;
+        for (const i of route.chain) {
+          const canvas = element("canvas");
+          canvas.width = SIDE;
+          canvas.height = SIDE;
+          canvas.title = `training digit ${this.graph.y[i]} (#${this.graph.index[i]})`;
+          paintDigit(canvas, this.graph.image(i));
+          digits.append(canvas);
+        }
+      }
+      const [a, b] = [endpoints.a.label, endpoints.b.label];
+      const methods = ["pixel", ...this.methods.not_offered.map((m) => m.name)].join(",");
+      $("not-offered").querySelector("code").textContent =
+        `manifoldviz interpolate ${a} ${b} --methods ${methods}`;
+    }
+
     showT() {
       $("t").value = String(this.state.t);
       $("t-value").textContent = `t = ${this.state.t.toFixed(2)}`;
@@ -552,7 +649,8 @@
 
     showFrames() {
       for (const path of PATHS) {
-        paintDigit($(`frame-${path}`).querySelector("canvas"), this.state.frames[path].x);
+        const frame = this.state.frames[path];
+        paintDigit($(`frame-${path}`).querySelector("canvas"), frame ? frame.x : new Float64Array(N_PIXELS));
       }
     }
 
@@ -561,6 +659,11 @@
       const classes = a.label === b.label ? `${a.label}` : `${a.label} or ${b.label}`;
       for (const path of PATHS) {
         const frame = this.state.frames[path];
+        if (!frame) {
+          $(`verdict-${path}`).textContent = "no Isomap path";
+          $(`detail-${path}`).textContent = this.state.route.error;
+          continue;
+        }
         const confidence = percent(SCORES.confidence(frame));
         $(`verdict-${path}`).textContent = `looks like ${frame.predicted} (${confidence})`;
         $(`detail-${path}`).textContent = this.measures
@@ -578,7 +681,9 @@
     }
 
     showMap() {
-      this.map.draw(this.state.curves, this.state.frames, this.state.drawn);
+      const { curves, frames, drawn, route } = this.state;
+      const stops = route?.chain ? route.nodes.slice(1, -1).map(this.nets.project) : [];
+      this.map.draw(curves, frames, drawn, stops);
     }
 
     showDrawn() {
@@ -832,7 +937,8 @@
       xy: await unpackArray(data.map.xy),
       x: await unpackArray(data.map.x),
     };
-    return { data, nets, paletteX, map };
+    const graph = await NeighbourGraph.unpack(data.graph);
+    return { data, nets, paletteX, map, graph };
   }
 
   function start(loaded) {
@@ -850,6 +956,7 @@
       nets: page.nets,
       map: page.map,
       measures: page.measures,
+      graph: page.graph,
       setT: (t) => page.setT(t),
     });
   }

@@ -1,5 +1,6 @@
-// The page's maths, no DOM: unpacking the embedded arrays, the dense models, the two paths,
-// the per-frame measures, the latent map's projection and MNIST-style scaling of a drawing.
+// The page's maths, no DOM: unpacking the embedded arrays, the dense models, the paths (the
+// straight latent ones and the Isomap graph's), the per-frame measures, the latent map's
+// projection and MNIST-style scaling of a drawing.
 // Names follow the Python side: x images (784 values in [0, 1]), z latent codes, decode,
 // encode, classify. Numbers are kept in Float64Array so the page matches numpy's float32
 // runtime to well under 1e-4. Everything lab.js uses is handed over in one namespace, MV (the
@@ -26,20 +27,24 @@ const MV = (() => {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  // One packed array: {dtype: "float32" | "uint8", shape, data: base64 of zlib data}.
-  // float32 arrays are stored as four byte planes (all first bytes, then all second bytes, ...),
-  // which compresses better than interleaved floats; the planes are put back together here.
+  const FOUR_BYTES = { float32: Float32Array, int32: Int32Array };
+
+  // One packed array: {dtype: "float32" | "int32" | "uint8", shape, data: base64 of zlib data}.
+  // Four-byte arrays are stored as four byte planes (all first bytes, then all second bytes,
+  // ...), which compresses better than interleaved values; the planes are put back together
+  // here (little-endian, as every browser's typed arrays are in practice).
   async function unpackArray(packed) {
     const bytes = await inflate(base64Bytes(packed.data));
     if (packed.dtype === "uint8") return bytes;
-    if (packed.dtype !== "float32") throw new Error(`unknown dtype ${packed.dtype}`);
+    const Type = FOUR_BYTES[packed.dtype];
+    if (!Type) throw new Error(`unknown dtype ${packed.dtype}`);
     const n = bytes.length / 4;
     const joined = new Uint8Array(bytes.length);
     for (let plane = 0; plane < 4; plane++) {
       const offset = plane * n;
       for (let i = 0; i < n; i++) joined[4 * i + plane] = bytes[offset + i];
     }
-    return new Float32Array(joined.buffer);
+    return new Type(joined.buffer);
   }
 
   // ---------------------------------------------------------------- dense models
@@ -144,6 +149,272 @@ const MV = (() => {
   }
 
   const LATENT_PATHS = { linear: lerp, slerp };
+
+  // ---------------------------------------------------------------- the Isomap graph
+
+  // As manifoldviz.interpolation.isomap: the weight of an edge between identical points (a
+  // weight of 0 would be no edge to scipy), and uint8 pixels read as float32(value / 255).
+  const TINY_WEIGHT = 1e-300;
+  const PIXEL_VALUES = Float64Array.from({ length: 256 }, (_, v) => Math.fround(v / 255));
+
+  // The training digits' guarded k-nearest-neighbour graph (NeighbourGraph): x (n × 784 uint8),
+  // indices and distances (n × k, -1 / inf where the cutoff dropped an edge), as a symmetric
+  // adjacency of squared-distance weights, an edge kept when either end chose it
+  // (NeighbourGraph.adjacency: the larger weight where both did).
+  class NeighbourGraph {
+    constructor({ x, y, index, indices, distances, k, cutoff, substeps }) {
+      this.x = x;
+      this.y = y;
+      this.index = index;
+      this.k = k;
+      this.cutoff = cutoff;
+      this.substeps = substeps;
+      this.n = indices.length / k;
+      const linked = Array.from({ length: this.n }, () => new Map());
+      for (let i = 0; i < this.n; i++) {
+        for (let s = 0; s < k; s++) {
+          const j = indices[i * k + s];
+          if (j < 0) continue;
+          const w = Math.max(distances[i * k + s] ** 2, TINY_WEIGHT);
+          for (const [from, to] of [[i, j], [j, i]]) {
+            if (!(linked[from].get(to) >= w)) linked[from].set(to, w);
+          }
+        }
+      }
+      // compressed rows: the neighbours of i are at start[i] .. start[i + 1]
+      this.start = new Int32Array(this.n + 1);
+      linked.forEach((m, i) => (this.start[i + 1] = this.start[i] + m.size));
+      this.to = new Int32Array(this.start[this.n]);
+      this.weight = new Float64Array(this.start[this.n]);
+      linked.forEach((m, i) => {
+        let e = this.start[i];
+        for (const [j, w] of m) {
+          this.to[e] = j;
+          this.weight[e++] = w;
+        }
+      });
+    }
+
+    static async unpack(packed) {
+      const [x, y, index, indices, distances] = await Promise.all(
+        ["x", "y", "index", "indices", "distances"].map((name) => unpackArray(packed[name]))
+      );
+      const { k, cutoff, substeps } = packed;
+      return new NeighbourGraph({ x, y, index, indices, distances, k, cutoff, substeps });
+    }
+
+    // Training digit i as an image (784 values in [0, 1], as flatten_scaled reads it).
+    image(i) {
+      const out = new Float64Array(N_PIXELS);
+      for (let p = 0; p < N_PIXELS; p++) out[p] = PIXEL_VALUES[this.x[i * N_PIXELS + p]];
+      return out;
+    }
+
+    // The `count` training digits nearest to image q, nearest first (ties by index), with
+    // their Euclidean distances rounded to float32: isomap._nearest's exact re-ranking, done on
+    // every digit (q is read as float32, as graph_path reads its endpoints).
+    nearest(q, count) {
+      const query = Float64Array.from(q, Math.fround);
+      const found = [];
+      for (let i = 0; i < this.n; i++) {
+        let squared = 0;
+        const row = i * N_PIXELS;
+        for (let p = 0; p < N_PIXELS; p++) {
+          const d = PIXEL_VALUES[this.x[row + p]] - query[p];
+          squared += d * d;
+        }
+        if (found.length === count && squared >= found[count - 1][0]) continue;
+        let at = found.length;
+        while (at > 0 && found[at - 1][0] > squared) at--;
+        found.splice(at, 0, [squared, i]);
+        if (found.length > count) found.pop();
+      }
+      return found.map(([squared, i]) => ({ i, length: Math.fround(Math.sqrt(squared)) }));
+    }
+  }
+
+  // A binary min-heap of [cost, node] pairs, for Dijkstra's algorithm.
+  class MinHeap {
+    constructor() {
+      this.items = [];
+    }
+
+    get size() {
+      return this.items.length;
+    }
+
+    push(cost, node) {
+      const items = this.items;
+      items.push([cost, node]);
+      let i = items.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (items[parent][0] <= cost) break;
+        [items[i], items[parent]] = [items[parent], items[i]];
+        i = parent;
+      }
+    }
+
+    pop() {
+      const items = this.items;
+      const top = items[0];
+      const last = items.pop();
+      if (items.length) {
+        items[0] = last;
+        let i = 0;
+        for (;;) {
+          const left = 2 * i + 1;
+          const right = left + 1;
+          let least = i;
+          if (left < items.length && items[left][0] < items[least][0]) least = left;
+          if (right < items.length && items[right][0] < items[least][0]) least = right;
+          if (least === i) break;
+          [items[i], items[least]] = [items[least], items[i]];
+          i = least;
+        }
+      }
+      return top;
+    }
+  }
+
+  // The chain of training digits on the shortest graph path from image `start` to image `end`,
+  // as isomap.graph_path: each endpoint attached to its k nearest digits by edges no longer than
+  // the graph's cutoff (squared lengths as weights), never to each other, then Dijkstra's
+  // algorithm on squared-distance weights. Returns {chain} (graph indices, endpoints excluded)
+  // or {error} (one line: an endpoint beyond the cutoff, or no path between them).
+  function graphPath(graph, start, end) {
+    const attach = Math.min(graph.k, graph.n);
+    const sides = [];
+    for (const [x, name] of [
+      [start, "A"],
+      [end, "B"],
+    ]) {
+      const found = graph.nearest(x, attach);
+      const near = found.filter((f) => f.length <= graph.cutoff);
+      if (!near.length) {
+        return {
+          error:
+            `${name} is ${found[0].length.toPrecision(3)} from its nearest training digit, beyond ` +
+            `the graph's cutoff ${graph.cutoff.toPrecision(3)} (k = ${graph.k})`,
+        };
+      }
+      sides.push(near.map(({ i, length }) => ({ i, w: Math.max(length ** 2, TINY_WEIGHT) })));
+    }
+    // Nodes 0 .. n-1 are the digits, n is A and n + 1 is B; A's edges are relaxed first, and B
+    // is reached only through its own near digits.
+    const [source, target] = [graph.n, graph.n + 1];
+    const toTarget = new Map(sides[1].map(({ i, w }) => [i, w]));
+    const cost = new Float64Array(graph.n + 2).fill(Infinity);
+    const previous = new Int32Array(graph.n + 2).fill(-1);
+    const done = new Uint8Array(graph.n + 2);
+    const heap = new MinHeap();
+    const relax = (from, to, w) => {
+      const c = cost[from] + w;
+      if (c < cost[to]) {
+        cost[to] = c;
+        previous[to] = from;
+        heap.push(c, to);
+      }
+    };
+    cost[source] = 0;
+    done[source] = 1;
+    for (const { i, w } of sides[0]) relax(source, i, w);
+    while (heap.size) {
+      const [c, node] = heap.pop();
+      if (done[node] || c > cost[node]) continue;
+      done[node] = 1;
+      if (node === target) break;
+      for (let e = graph.start[node]; e < graph.start[node + 1]; e++) {
+        if (!done[graph.to[e]]) relax(node, graph.to[e], graph.weight[e]);
+      }
+      if (toTarget.has(node)) relax(node, target, toTarget.get(node));
+    }
+    if (!Number.isFinite(cost[target])) {
+      return {
+        error:
+          `the neighbour graph does not connect A to B (k = ${graph.k}, cutoff ` +
+          `${graph.cutoff.toPrecision(3)}): they lie in different parts of the training digits`,
+      };
+    }
+    const chain = [];
+    for (let node = previous[target]; node !== source; node = previous[node]) chain.push(node);
+    return { chain: chain.reverse() };
+  }
+
+  // ---------------------------------------------------------------- arc length
+
+  // A polyline of codes z with their decoded images, measured by image change, as
+  // geodesic.resample_by_arclength: segment lengths in pixel space (latent lengths when the
+  // images do not move at all).
+  function arclengthCurve(z, images) {
+    const distance = (u, v) => {
+      let total = 0;
+      for (let i = 0; i < u.length; i++) total += (u[i] - v[i]) ** 2;
+      return Math.sqrt(total);
+    };
+    const steps = (points) => Float64Array.from({ length: z.length - 1 }, (_, s) => distance(points[s + 1], points[s]));
+    let lengths = steps(images);
+    if (!(lengths.reduce((a, b) => a + b, 0) > 0)) lengths = steps(z);
+    const cumulative = new Float64Array(z.length);
+    for (let s = 0; s < lengths.length; s++) cumulative[s + 1] = cumulative[s] + lengths[s];
+    return { z, lengths, cumulative, total: cumulative[z.length - 1] };
+  }
+
+  // The code at arc length `target` along the curve: the last point at or before it (numpy's
+  // searchsorted side="right", minus one, kept on a segment) moved linearly towards the next,
+  // by the fraction of that segment's length.
+  function codeAtLength({ z, lengths, cumulative }, target) {
+    let lo = 0;
+    let hi = cumulative.length; // first index with cumulative > target
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] <= target) lo = mid + 1;
+      else hi = mid;
+    }
+    const segment = Math.min(Math.max(lo - 1, 0), z.length - 2);
+    const span = lengths[segment];
+    const fraction = span > 0 ? clamp01((target - cumulative[segment]) / span) : 0;
+    const [from, to] = [z[segment], z[segment + 1]];
+    return Float64Array.from(from, (v, i) => v + fraction * (to[i] - v));
+  }
+
+  // The code at fraction t of the curve's length; t = 0 and t = 1 are its endpoints exactly.
+  function codeAt(curve, t) {
+    if (t <= 0) return Float64Array.from(curve.z[0]);
+    if (t >= 1) return Float64Array.from(curve.z[curve.z.length - 1]);
+    return codeAtLength(curve, t * curve.total);
+  }
+
+  // resample_by_arclength: nSteps codes at evenly spaced arc lengths, endpoints exact.
+  function resampleByArclength(z, images, nSteps) {
+    const curve = arclengthCurve(z, images);
+    return Array.from({ length: nSteps }, (_, k) => codeAt(curve, k / (nSteps - 1)));
+  }
+
+  function clamp01(v) {
+    return Math.min(1, Math.max(0, v));
+  }
+
+  // The Isomap path from endpoint a to endpoint b (each {x, z}), as methods._isomap: the graph
+  // path's training digits, encoded, between z_a and z_b; each edge cut into `substeps` points
+  // and decoded, so the arc length follows the decoded curve. Returns {chain, nodes, curve}
+  // (the frame at t decodes codeAt(curve, t)) or {error}.
+  function isomapRoute(graph, nets, a, b) {
+    const found = graphPath(graph, a.x, b.x);
+    if (found.error) return found;
+    const nodes = [a.z, ...found.chain.map((i) => nets.encode(graph.image(i))), b.z];
+    const dense = [];
+    for (let s = 0; s + 1 < nodes.length; s++) {
+      const [from, to] = [nodes[s], nodes[s + 1]];
+      for (let q = 0; q < graph.substeps; q++) {
+        const t = q / graph.substeps;
+        dense.push(Float64Array.from(from, (v, i) => v + t * (to[i] - v)));
+      }
+    }
+    dense.push(nodes[nodes.length - 1]);
+    const images = dense.map((z) => nets.decode(z).map(clamp01));
+    return { chain: found.chain, nodes, curve: arclengthCurve(dense, images) };
+  }
 
   // ---------------------------------------------------------------- per-frame measures
 
@@ -312,6 +583,11 @@ const MV = (() => {
     lerp,
     slerp,
     LATENT_PATHS,
+    NeighbourGraph,
+    graphPath,
+    isomapRoute,
+    codeAt,
+    resampleByArclength,
     argmax,
     entropy,
     endpointMass,
