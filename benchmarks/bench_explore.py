@@ -9,7 +9,10 @@ slider moved with the arrow keys; for each key the page records the time from th
 event to the end of its repaint work (both frames computed and drawn, the charts and the map
 redrawn), and to the next animation frame. The reference, in the same browser, is a bare page
 whose slider handler does nothing: what the browser itself costs per key. A new pair (the
-evidence curves recomputed) is timed by clicking palette digits.
+evidence curves recomputed) is timed by clicking palette digits, with the straight latent path
+and then with the Isomap path; for the latter the page also records the Isomap path alone
+(attaching A and B to the graph, Dijkstra, encoding the chain, decoding the dense polyline and
+measuring its arc length: ``lab.routeTimings``), the part that is new when A or B changes.
 
 Usage:  python benchmarks/bench_explore.py --data ../shared/data/mnist.npz [--keys 300]
 """
@@ -58,6 +61,19 @@ def sweep_slider(page: Any, n_keys: int) -> list[dict[str, float]]:
     return list(page.evaluate("window.lab.timings.map(t => ({...t}))"))
 
 
+def click_palette(page: Any, n_clicks: int) -> list[float]:
+    """Click palette digits in turn (a new A, then a new B...); milliseconds per click."""
+    return [
+        page.evaluate(
+            """k => { const thumbs = document.querySelectorAll('#palette canvas');
+            const t0 = performance.now(); thumbs[(7 * k) % thumbs.length].click();
+            return performance.now() - t0; }""",
+            k,
+        )
+        for k in range(n_clicks)
+    ]
+
+
 def summary(values: list[float]) -> str:
     ordered = sorted(values)
     p90 = ordered[int(0.9 * (len(ordered) - 1))]
@@ -81,16 +97,13 @@ def browser_timings(lab_path: Path, bare_path: Path, n_keys: int) -> None:
         print(f"page ready after navigation (in page):  {page.evaluate('lab.loadedAt'):.0f} ms")
         sweep_slider(page, 20)  # warm the JIT
         lab = sweep_slider(page, n_keys)
-        clicks = []
-        for k in range(12):
-            clicks.append(
-                page.evaluate(
-                    """k => { const thumbs = document.querySelectorAll('#palette canvas');
-                    const t0 = performance.now(); thumbs[(7 * k) % thumbs.length].click();
-                    return performance.now() - t0; }""",
-                    k,
-                )
-            )
+        clicks = click_palette(page, 12)
+        page.check('input[name="path"][value="isomap"]')
+        click_palette(page, 6)  # warm the JIT
+        page.evaluate("window.lab.routeTimings.length = 0")
+        isomap_clicks = click_palette(page, 40)
+        routes = list(page.evaluate("window.lab.routeTimings.slice()"))
+        chains = page.evaluate("window.lab.graph.n")
         bare = browser.new_page()
         bare.goto(bare_path.as_uri())
         sweep_slider(bare, 20)
@@ -104,6 +117,8 @@ def browser_timings(lab_path: Path, bare_path: Path, n_keys: int) -> None:
     )
     print(f"reference, empty handler -> next frame: {summary([t['toFrame'] for t in reference])}")
     print(f"new pair (curves recomputed):           {summary(clicks)}")
+    print(f"new pair, Isomap path + curves:         {summary(isomap_clicks)}")
+    print(f"  of which the Isomap path ({chains:,} digits): {summary(routes)}")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -267,9 +268,7 @@ def test_page_graph_is_the_librarys(sample_mnist, tmp_path: Path) -> None:
     from manifoldviz.store import Store
 
     page = page_of_shape(sample_mnist, n_map=200, n_graph=400)
-    built = training_graph(
-        page.graph_data(), page.graph_x.reshape(400, -1), store=Store(tmp_path)
-    )
+    built = training_graph(page.graph_data(), page.graph_x.reshape(400, -1), store=Store(tmp_path))
     shipped = page.payload()["graph"]
     assert np.array_equal(unpack_array(shipped["indices"]), built.indices)
     assert unpack_array(shipped["distances"]).tobytes() == built.distances.tobytes()
@@ -691,3 +690,154 @@ def test_inline_view_runs_the_lab_in_its_frame(
     frame.wait_for_function("window.lab && window.lab.loaded", timeout=60_000)
     assert frame.inner_text("#verdict-latent").startswith("looks like ")
     assert errors == []
+
+
+# ---------------------------------------------------------------- the Isomap path in the page
+
+
+def page_path(opened: OpenPage, method: str, n_steps: int) -> np.ndarray:
+    """The frames the page shows for ``method`` at t = k / (n_steps - 1), as Python's path."""
+    side = "pixel" if method == "pixel" else "latent"
+    if side == "latent":
+        opened.page.check(f'input[name="path"][value="{method}"]')
+    frames = opened.page.evaluate(
+        """([side, n]) => Array.from({length: n}, (_, k) => {
+          window.lab.setT(k / (n - 1));
+          return Array.from(window.lab.state.frames[side].x);
+        })""",
+        [side, n_steps],
+    )
+    return np.asarray(frames)
+
+
+def assert_paths_match_python(opened: OpenPage, page: ExplorePage, pairs: list[str]) -> None:
+    """For each typed pair, every method the page offers shows Python's ``path`` frames."""
+    from manifoldviz.interpolation.methods import path
+
+    autoencoder = SimpleNamespace(encode=page.encoder, decode=page.decoder)
+    graph = page.graph_source()
+    n_steps = 9
+    for pair in pairs:
+        opened.page.fill("#pair-input", pair)
+        x_a, x_b = (
+            np.asarray(opened.page.evaluate(f"Array.from(window.lab.state.endpoints.{s}.x)"))
+            for s in "ab"
+        )
+        for method in ("pixel", "linear", "slerp", "isomap"):
+            want = path(method, autoencoder, x_a, x_b, n_steps, graph=graph)
+            got = page_path(opened, method, n_steps)
+            difference = np.abs(got - want.frames).max()
+            assert difference <= 1e-4, (pair, method, difference)
+        chain = opened.page.evaluate("Array.from(window.lab.state.route.chain)")
+        assert chain == want.info["chain"] and chain, pair
+
+
+@pytest.fixture(scope="module")
+def isomap_page(sample_mnist) -> ExplorePage:
+    return page_of_shape(sample_mnist, n_map=200)
+
+
+def test_isomap_path_in_the_page_is_pythons(
+    isomap_page: ExplorePage, browser: Any, tmp_path: Path
+) -> None:
+    opened = open_page(browser, isomap_page.save(tmp_path / "lab.html"))
+    assert opened.page.evaluate("window.lab.graph.n") == GRAPH_POINTS
+    assert_paths_match_python(opened, isomap_page, ["3 8", "1 7", "0 6"])
+    opened.check_clean()
+
+
+def test_method_selector_is_labelled_keyboard_reachable_and_says_what_is_missing(
+    isomap_page: ExplorePage, browser: Any, tmp_path: Path
+) -> None:
+    from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
+
+    opened = open_page(browser, isomap_page.save(tmp_path / "lab.html"))
+    page = opened.page
+    labels = page.evaluate(
+        "Array.from(document.querySelectorAll('#path-kind label'), l => "
+        "[l.querySelector('input').value, l.textContent.trim()])"
+    )
+    assert labels == [[m, METHOD_LABELS[m]] for m in ("linear", "slerp", "isomap")]
+    # Tab from the slider lands on the chosen method; the arrow keys move between methods
+    page.focus("#t")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "linear"
+    latent_before = opened.pixels("#frame-latent canvas")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("window.lab.state.pathKind") == "isomap"
+    assert opened.text("latent-label") == METHOD_LABELS["isomap"]
+    assert opened.pixels("#frame-latent canvas") != latent_before
+    colour = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--latent').trim()"
+    )
+    assert colour == METHOD_COLOURS["isomap"]
+    # the training digits the path passes through, shown beside the frames
+    chain = page.evaluate("window.lab.state.route.chain.length")
+    assert page.locator("#route-digits canvas").count() == chain
+    assert opened.text("route-text").startswith(f"A → {chain} training digit")
+    # one line: what is missing, why, and the command that draws it
+    note = opened.text("not-offered")
+    assert "\n" not in note
+    for name, reason in payload.NOT_OFFERED.items():
+        assert f"{name} ({reason})" in note
+        title = page.get_attribute(f"#not-offered abbr:text-is('{name}')", "title")
+        assert title == METHOD_LABELS[name]
+    assert note.endswith("manifoldviz interpolate 3 8 --methods transport,geodesic")
+    lines = page.evaluate(
+        "(() => { const e = document.getElementById('not-offered');"
+        " return e.clientHeight / parseFloat(getComputedStyle(e).lineHeight); })()"
+    )
+    assert lines < 1.5  # at the test's 1320-pixel width
+    page.fill("#pair-input", "4 9")
+    assert "interpolate 4 9 --methods" in opened.text("not-offered")
+    opened.check_clean()
+
+
+def test_endpoints_the_graph_cannot_join_are_said_in_one_line(
+    sample_mnist, browser: Any, tmp_path: Path
+) -> None:
+    from manifoldviz.interpolation.isomap import graph_path
+
+    # the graph cut into one part per class: a 0 and a 1 cannot be joined
+    whole = page_of_shape(sample_mnist, n_map=200, n_graph=600)
+    labels = whole.graph_y
+    cut = whole.graph.indices.copy()
+    cut[(cut >= 0) & (labels[np.maximum(cut, 0)] != labels[:, None])] = -1
+    distances = np.where(cut >= 0, whole.graph.distances, np.inf).astype(np.float32)
+    graph = NeighbourGraph(cut, distances, whole.graph.k, whole.graph.cutoff)
+    page = page_of_shape(sample_mnist, n_map=200, n_graph=600, graph=graph)
+    opened = open_page(browser, page.save(tmp_path / "lab.html"))
+    opened.page.check('input[name="path"][value="isomap"]')
+    opened.page.fill("#pair-input", "0 1")
+    x_a, x_b = (
+        np.asarray(opened.page.evaluate(f"Array.from(window.lab.state.endpoints.{s}.x)"))
+        for s in "ab"
+    )
+    with pytest.raises(InvalidInputError, match="does not connect"):
+        graph_path(graph, page.graph_x, x_a, x_b)
+    assert opened.text("verdict-latent") == "no Isomap path"
+    detail = opened.text("detail-latent")
+    assert "does not connect A to B" in detail and "\n" not in detail
+    assert opened.page.is_hidden("#route")
+    # the pixel path goes on; the charts and the map draw it alone
+    assert opened.text("verdict-pixel").startswith("looks like ")
+    opened.page.fill("#pair-input", "0 0")
+    assert opened.text("verdict-latent").startswith("looks like ")
+    # an endpoint farther than the cutoff from every training digit (a digit all ink)
+    opened.page.evaluate("window.lab.page.setDrawn(new Float64Array(784).fill(1))")
+    opened.page.click("#use-a")
+    assert opened.text("verdict-latent") == "no Isomap path"
+    assert re.fullmatch(
+        r"A is \d+\.?\d* from its nearest training digit, beyond the graph's cutoff "
+        r"\d+\.?\d* \(k = 10\)",
+        opened.text("detail-latent"),
+    )
+    opened.check_clean()
+
+
+@pytest.mark.slow
+def test_trained_lab_shows_pythons_paths(lab: ExplorePage, lab_path: Path, browser: Any) -> None:
+    opened = open_page(browser, lab_path)
+    assert_paths_match_python(opened, lab, ["3 8", "1 7", "4 9", "2 5"])
+    opened.check_clean()

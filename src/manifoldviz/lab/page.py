@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +32,6 @@ from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.figures.interpolation import PATH_COLOURS, PATH_LABELS
 from manifoldviz.figures.trajectory import DIGIT_COLOURS
-from manifoldviz.interpolation.isomap import NeighbourGraph
 from manifoldviz.interpolation.measures import ControlStudy
 from manifoldviz.interpolation.methods import GraphSource, training_graph
 from manifoldviz.interpolation.morph import check_digit, pair_models
@@ -53,6 +52,9 @@ from manifoldviz.lab.payload import (
 from manifoldviz.models.dense_runtime import DenseStack
 from manifoldviz.progress import Progress
 from manifoldviz.store import Store
+
+if TYPE_CHECKING:  # scipy.sparse is imported only when a graph is built or loaded
+    from manifoldviz.interpolation.isomap import NeighbourGraph
 
 #: The static files inlined into every page, in this order.
 STATIC_SCRIPTS = ("nets.js", "lab.js")

@@ -17,7 +17,7 @@ import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,11 +26,13 @@ from manifoldviz.arrays import FloatArray
 from manifoldviz.choices import METHODS
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
-from manifoldviz.interpolation.isomap import NeighbourGraph
 from manifoldviz.interpolation.measures import MEASURES, ControlStudy
 from manifoldviz.interpolation.methods import GRAPH_SUBSTEPS
 from manifoldviz.models.dense_runtime import DenseStack
 from manifoldviz.seeding import rng
+
+if TYPE_CHECKING:  # scipy.sparse is imported only when a graph is built or loaded
+    from manifoldviz.interpolation.isomap import NeighbourGraph
 
 PAGE_SUFFIXES = (".html", ".htm")
 #: The measures the page computes for every frame (``SCORES`` in static/nets.js), in the order

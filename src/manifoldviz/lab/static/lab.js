@@ -423,7 +423,7 @@
       for (const path of shown) this.marker(ctx, frames[path].xy, this.colours[path], "");
       this.marker(ctx, curves.ends[0], "#111", "A");
       this.marker(ctx, curves.ends[1], "#111", "B");
-      if (drawn) this.marker(ctx, drawn.xy, "#CC79A7", "✎");
+      if (drawn) this.marker(ctx, drawn.xy, "#111", "✎");
     }
   }
 
@@ -504,9 +504,14 @@
         label.append(radio, swatch, ` ${method.label}`);
         chooser.append(label);
       }
-      const missing = this.methods.not_offered.map((m) => `${m.label} (${m.reason})`);
-      $("not-offered").textContent = `Not in this page: ${missing.join("; ")}. Draw them with `;
-      $("not-offered").append(element("code"), ".");
+      // by the names --methods takes (each label in its tooltip), so the line fits on one line
+      $("not-offered").replaceChildren("Not here: ");
+      this.methods.not_offered.forEach((m, k) => {
+        const name = element("abbr", "", m.name);
+        name.title = m.label;
+        $("not-offered").append(k ? ", " : "", name, ` (${m.reason})`);
+      });
+      $("not-offered").append(": ", element("code"));
     }
 
     // The latent method being shown: its name, label and colour.
@@ -637,7 +642,7 @@
         }
       }
       const [a, b] = [endpoints.a.label, endpoints.b.label];
-      const methods = ["pixel", ...this.methods.not_offered.map((m) => m.name)].join(",");
+      const methods = this.methods.not_offered.map((m) => m.name).join(",");
       $("not-offered").querySelector("code").textContent =
         `manifoldviz interpolate ${a} ${b} --methods ${methods}`;
     }
