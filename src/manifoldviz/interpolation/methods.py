@@ -46,7 +46,7 @@ GRAPH_NEIGHBOURS = 10
 GEODESIC_POINTS = 20
 GRAPH_SUBSTEPS = 4
 #: Part of the graph's cache key: a change to how it is built never reuses an old one.
-GRAPH_VERSION = 1
+GRAPH_VERSION = 2
 
 
 def check_methods(methods: Any, *, param: str = "methods") -> tuple[Method, ...]:

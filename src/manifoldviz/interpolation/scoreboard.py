@@ -370,8 +370,7 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
                     continue
                 sign = 1.0 if higher else -1.0
                 advantage = [
-                    sign * (_value(p, path, key) - _value(p, REFERENCE, key))
-                    for p in pairs
+                    sign * (_value(p, path, key) - _value(p, REFERENCE, key)) for p in pairs
                 ]
                 mean, low, high = bootstrap_mean(advantage, seed=seed)
                 is_significant = bool(np.isfinite(low) and (low > 0 or high < 0))

@@ -26,9 +26,10 @@ from manifoldviz.figures.known_manifold import draw_known_example, draw_latent_s
 from manifoldviz.figures.scoreboard import draw_difference_table, draw_pair_multiples
 from manifoldviz.figures.style import lecture_style, new_figure, save_figure
 from manifoldviz.interpolation import scoreboard
+from manifoldviz.interpolation.controls import JUDGES_VERSION
 from manifoldviz.interpolation.known_manifold import evaluate_known
 from manifoldviz.interpolation.measures import MEASURES
-from manifoldviz.interpolation.methods import GraphSource, check_methods, draw_paths
+from manifoldviz.interpolation.methods import GRAPH_VERSION, GraphSource, check_methods, draw_paths
 from manifoldviz.interpolation.paths import check_steps, step_times
 from manifoldviz.models.cached import AutoencoderSpec, autoencoder
 from manifoldviz.progress import Progress
@@ -291,7 +292,7 @@ def compare_paths(
     store = store or Store(progress=progress)
     plain = asdict(settings)
     described = data.describe()
-    key = settings_key(STUDY, plain, described)
+    key = settings_key(STUDY, plain, described, {"judges": JUDGES_VERSION, "graph": GRAPH_VERSION})
     units = load_finished(folder, STUDY, key, "units")
     done = {scoreboard.Unit(**u["unit"]).key for u in units}
     if folder is not None:

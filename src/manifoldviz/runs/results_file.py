@@ -23,7 +23,12 @@ from manifoldviz.training import loop
 RESULTS = "results.json"
 
 
-def settings_key(study: str, settings: Mapping[str, Any], data: Mapping[str, Any]) -> str:
+def settings_key(
+    study: str,
+    settings: Mapping[str, Any],
+    data: Mapping[str, Any],
+    versions: Mapping[str, int] | None = None,
+) -> str:
     """What a results file's units were made with, as 16 hex digits.
 
     Parameters
@@ -34,6 +39,8 @@ def settings_key(study: str, settings: Mapping[str, Any], data: Mapping[str, Any
         The study's settings as plain data.
     data
         :meth:`~manifoldviz.data.sources.MnistData.describe` of the data (its fingerprint).
+    versions
+        The study's own versions of what it computes and caches (the judges, the Isomap graph).
 
     Returns
     -------
@@ -48,6 +55,7 @@ def settings_key(study: str, settings: Mapping[str, Any], data: Mapping[str, Any
         loop.TRAINING_VERSION,
         TRAINING_RECIPE,
         library_versions(),
+        dict(versions or {}),
     ]
     text = json.dumps(described, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
