@@ -45,11 +45,6 @@ def test_step_bounds(n_steps: int) -> None:
         paths.linear_path(np.zeros(2), np.ones(2), n_steps)
 
 
-def test_unknown_path() -> None:
-    with pytest.raises(InvalidInputError, match="unknown path"):
-        paths.latent_path_fn("cubic")
-
-
 def test_nearest_distances_match_brute_force(seed: int) -> None:
     generator = np.random.default_rng(seed)
     reference = generator.integers(0, 256, (500, 784), dtype=np.uint8)

@@ -410,17 +410,19 @@ def morph(
             f"endpoints must be one of {', '.join(ENDPOINTS)}, got {endpoints!r}",
             param="endpoints",
         )
+    if not isinstance(data, MnistData):
+        data = load_mnist(data, limit=limit, seed=model_seed, progress=progress)
+    # The pair is checked before any model is loaded or trained: a bad index is one line.
+    i_a, i_b = pick_endpoints(data.y_test, a, b, seed=seed, index_a=index_a, index_b=index_b)
     models = pair_models(
         data,
         model=model,
         latent_dim=latent_dim,
         model_seed=model_seed,
-        limit=limit,
         store=store,
         progress=progress,
     )
     ae = models.autoencoder
-    i_a, i_b = pick_endpoints(models.data.y_test, a, b, seed=seed, index_a=index_a, index_b=index_b)
     computed = draw_paths(
         chosen,
         ae,
