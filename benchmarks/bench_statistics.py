@@ -22,8 +22,7 @@ from timing import main, report, rounds
 def bootstrap(args: argparse.Namespace) -> None:
     from scipy.stats import rankdata
 
-    from manifoldviz.interpolation.measures import paired_auroc_interval
-    from manifoldviz.statistics import N_RESAMPLES, bootstrap_interval
+    from manifoldviz.statistics import N_RESAMPLES, bootstrap_interval, paired_auroc_interval
 
     generator = np.random.default_rng(0)
     control, real = generator.random(1000) + 0.3, generator.random(1000)
@@ -46,7 +45,7 @@ def bootstrap(args: argparse.Namespace) -> None:
 def density(args: argparse.Namespace) -> None:
     from sklearn.mixture import GaussianMixture
 
-    from manifoldviz.interpolation.measures import GaussianMixtureDensity
+    from manifoldviz.interpolation.density import GaussianMixtureDensity
 
     generator = np.random.default_rng(0)
     codes = generator.normal(size=(10_000, 16)) + 3 * (generator.random((10_000, 1)) > 0.5)

@@ -23,8 +23,9 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
+from manifoldviz.interpolation.control_study import ControlStudy, MeasureCheck
 from manifoldviz.interpolation.isomap import NeighbourGraph, neighbour_graph
-from manifoldviz.interpolation.measures import MEASURES, ControlStudy, MeasureCheck
+from manifoldviz.interpolation.measures import MEASURES
 from manifoldviz.interpolation.methods import GRAPH_NEIGHBOURS
 from manifoldviz.lab import payload
 from manifoldviz.lab.page import ExplorePage, explore

@@ -5,16 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from manifoldviz.interpolation import evidence, measures
-from manifoldviz.interpolation.measures import (
-    MEASURES,
-    ControlStudy,
-    GaussianMixtureDensity,
-    auroc,
-    grey_share,
-    paired_auroc_interval,
-)
-from manifoldviz.statistics import bootstrap_interval
+from manifoldviz.interpolation import control_study, evidence
+from manifoldviz.interpolation.control_study import ControlStudy
+from manifoldviz.interpolation.density import GaussianMixtureDensity
+from manifoldviz.interpolation.measures import MEASURES, grey_share
+from manifoldviz.statistics import auroc, bootstrap_interval, paired_auroc_interval
 
 
 def _auroc_by_ranks(control: np.ndarray, real: np.ndarray) -> float:
@@ -80,23 +75,23 @@ def test_a_double_exposure_is_mostly_grey_ink() -> None:
     blend = 0.5 * pair[0] + 0.5 * pair[1]
     assert grey_share(pair).max() == 0.0
     assert grey_share(blend[None])[0] > 0.9  # all but the shared crossing is half-strength
-    assert grey_share(measures.blur(pair)).min() > 0.3
+    assert grey_share(control_study.blur(pair)).min() > 0.3
 
 
 def test_control_pairs_are_of_different_classes(seed: int) -> None:
     y = np.repeat(np.arange(10), 30)
-    first, second = measures.control_pairs(y, 100, seed=seed)
+    first, second = control_study.control_pairs(y, 100, seed=seed)
     assert len(set(first.tolist())) == 100
     assert np.all(y[first] != y[second])
 
 
 def _study(kept: list[str]) -> ControlStudy:
     checks = [
-        measures.MeasureCheck(
+        control_study.MeasureCheck(
             name=m.name,
             label=m.label,
             higher_is_better=m.higher_is_better,
-            means={g: 0.0 for g in measures.CONTROL_GROUPS},
+            means={g: 0.0 for g in control_study.CONTROL_GROUPS},
             auroc={"real": 0.5, "blend": 0.9, "blurred": 0.6, "decoded": 0.5},
             auroc_interval={},
             real_spread=0.1,
@@ -158,7 +153,7 @@ def test_controls_keep_measures_that_rank_blends_below_real_digits(controls) -> 
         check = study.check(name)
         sign = 1 if check.higher_is_better else -1
         assert sign * (check.means["real"] - check.means["blend"]) > 0, name
-        assert check.auroc["blurred"] >= measures.REWARDS_BLUR, name
+        assert check.auroc["blurred"] >= control_study.REWARDS_BLUR, name
 
 
 @pytest.mark.slow

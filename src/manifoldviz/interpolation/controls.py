@@ -2,7 +2,7 @@
 
 For an autoencoder and a classifier trained on some data, :func:`judges_for` returns the
 :class:`~manifoldviz.interpolation.measures.Judges` that score interpolation frames and the
-:class:`~manifoldviz.interpolation.measures.ControlStudy` that says which of their measures a
+:class:`~manifoldviz.interpolation.control_study.ControlStudy` that says which of their measures a
 verdict may use. The density of latent codes, the calibration on real digits and the control
 study are computed once per models and data and kept in the model store.
 """
@@ -17,16 +17,14 @@ import numpy as np
 from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import ManifoldvizError
-from manifoldviz.interpolation.measures import (
+from manifoldviz.interpolation.control_study import (
     CONTROL_GROUPS,
     ControlStudy,
-    GaussianMixtureDensity,
-    Judges,
-    calibration,
     check_measures,
     control_images,
-    rescaled,
 )
+from manifoldviz.interpolation.density import GaussianMixtureDensity
+from manifoldviz.interpolation.measures import Judges, calibration, rescaled
 from manifoldviz.interpolation.nearest import NearestIndex, load_index, save_index
 from manifoldviz.models.cached import TrainedAutoencoder, TrainedClassifier
 from manifoldviz.progress import Progress

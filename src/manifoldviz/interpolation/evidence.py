@@ -14,11 +14,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from manifoldviz.arrays import FloatArray
-from manifoldviz.interpolation.measures import (
-    MEASURES,
-    RECONSTRUCTION_LABEL,
-    ControlStudy,
-)
+from manifoldviz.interpolation.control_study import ControlStudy
+from manifoldviz.interpolation.measures import MEASURES, RECONSTRUCTION_LABEL
 from manifoldviz.interpolation.nearest import nearest_distances
 
 __all__ = [

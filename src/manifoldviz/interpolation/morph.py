@@ -26,10 +26,11 @@ from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.interpolation import evidence, paths
+from manifoldviz.interpolation.control_study import ControlStudy
 from manifoldviz.interpolation.controls import judges_for
 from manifoldviz.interpolation.evidence import FrameEvidence
 from manifoldviz.interpolation.latent_grid import LatentGrid, latent_grid
-from manifoldviz.interpolation.measures import ControlStudy, Judges
+from manifoldviz.interpolation.measures import Judges
 from manifoldviz.interpolation.methods import (
     DEFAULT_METHODS,
     LATENT_METHODS,
@@ -184,7 +185,7 @@ class Morph:
     endpoint images (their reconstructions, with ``endpoints="reconstructed"``). ``evidence``
     maps each method to one :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per
     frame; ``controls`` is the control study
-    (:meth:`~manifoldviz.interpolation.measures.ControlStudy.to_dict`) that chose the measures
+    (:meth:`~manifoldviz.interpolation.control_study.ControlStudy.to_dict`) that chose the measures
     the verdict rests on; ``grid`` is the decoder's latent map with the first latent path on it
     (:mod:`~manifoldviz.interpolation.latent_grid`); ``notes`` says where a method did not do
     what it says (an unconverged geodesic).

@@ -27,8 +27,9 @@ from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.interpolation import evidence, paths
+from manifoldviz.interpolation.control_study import control_pairs
 from manifoldviz.interpolation.known_manifold import KNOWN_MEASURES, TRUE_PATH, evaluate_known
-from manifoldviz.interpolation.measures import MEASURES, control_pairs
+from manifoldviz.interpolation.measures import MEASURES
 from manifoldviz.interpolation.methods import draw_paths
 from manifoldviz.interpolation.morph import measure, pair_models
 from manifoldviz.models.architectures import ARCHITECTURES

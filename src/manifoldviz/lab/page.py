@@ -32,7 +32,7 @@ from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.figures.interpolation import PATH_COLOURS, PATH_LABELS
 from manifoldviz.figures.trajectory import DIGIT_COLOURS
-from manifoldviz.interpolation.measures import ControlStudy
+from manifoldviz.interpolation.control_study import ControlStudy
 from manifoldviz.interpolation.methods import GraphSource, training_graph
 from manifoldviz.interpolation.morph import check_digit, pair_models
 from manifoldviz.lab.payload import (

@@ -26,7 +26,8 @@ from manifoldviz.arrays import FloatArray
 from manifoldviz.choices import METHODS
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
-from manifoldviz.interpolation.measures import MEASURES, ControlStudy
+from manifoldviz.interpolation.control_study import ControlStudy
+from manifoldviz.interpolation.measures import MEASURES
 from manifoldviz.interpolation.methods import GRAPH_SUBSTEPS
 from manifoldviz.models.dense_runtime import DenseStack
 from manifoldviz.seeding import rng
