@@ -3,10 +3,11 @@
 The test suite holds the fault classes and their checks; this script runs them with far more
 examples and trials than CI does and tabulates what every class gave:
 
-1. ``tests/test_npz_fuzz.py`` with ``MANIFOLDVIZ_FUZZ_EXAMPLES`` (default 20,000 mutated files);
+1. ``tests/data/test_npz_fuzz.py`` with ``MANIFOLDVIZ_FUZZ_EXAMPLES`` (default 20,000 mutated
+   files);
 2. ``tests/test_faults.py`` with ``MANIFOLDVIZ_FAULT_TRIALS`` (default 17: 51 kills during
    publish, 17 while writing results.json and a GIF, 5 while training a real model...);
-3. ``tests/test_ray_cluster.py`` (a separate Ray head node, a sweep through ``--address``, a
+3. ``tests/runs/test_ray_cluster.py`` (a separate Ray head node, a sweep through ``--address``, a
    worker killed mid-sweep), when Ray is installed.
 
 Each suite runs in pytest (any failed check fails the run and is reported as such), writes a
@@ -129,7 +130,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         fuzz = run_suite(
-            "tests/test_npz_fuzz.py",
+            "tests/data/test_npz_fuzz.py",
             {
                 "MANIFOLDVIZ_FUZZ_EXAMPLES": str(args.fuzz_examples),
                 "MANIFOLDVIZ_FUZZ_REPORT": str(work / "test_npz_fuzz.json"),
@@ -144,14 +145,14 @@ def main() -> None:
             },
             work,
         )
-        suites = [("tests/test_npz_fuzz.py", fuzz), ("tests/test_faults.py", faults)]
-        if (ROOT / "tests" / "test_ray_cluster.py").exists():
+        suites = [("tests/data/test_npz_fuzz.py", fuzz), ("tests/test_faults.py", faults)]
+        if (ROOT / "tests" / "runs" / "test_ray_cluster.py").exists():
             ray = run_suite(
-                "tests/test_ray_cluster.py",
+                "tests/runs/test_ray_cluster.py",
                 {"MANIFOLDVIZ_FAULT_REPORT": str(work / "test_ray_cluster.json")},
                 work,
             )
-            suites.append(("tests/test_ray_cluster.py", ray))
+            suites.append(("tests/runs/test_ray_cluster.py", ray))
     rows = fuzz_rows(fuzz) + fault_rows(faults)
     for _name, suite in suites[2:]:
         rows += fault_rows(suite)
@@ -166,8 +167,8 @@ def main() -> None:
             "Every fault and hostile-input class the test suite tries, run long: what each gave.",
             f"Written by `{command}` ({os.cpu_count()} CPU cores, Python "
             f"{platform.python_version()}, {platform.system()}). The checks are the tests",
-            "themselves (`tests/test_npz_fuzz.py`, `tests/test_faults.py`,",
-            "`tests/test_ray_cluster.py`), run with more examples and trials than CI runs; a",
+            "themselves (`tests/data/test_npz_fuzz.py`, `tests/test_faults.py`,",
+            "`tests/runs/test_ray_cluster.py`), run with more examples and trials than CI runs; a",
             "suite that failed any check is marked FAILED under Runs, with the failing tests.",
             "",
             "| fault or hostile input | tried | time | outcome |",
