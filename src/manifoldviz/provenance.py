@@ -24,7 +24,8 @@ def installed_version() -> str:
 def _read_versions() -> dict[str, str]:
     # Installed metadata does not change while a process runs. The packages' own METADATA files
     # are found in one listing per sys.path folder; importlib.metadata (its import and one path
-    # search per package) cost a warm run 25 ms, and stays the fallback for other layouts.
+    # search per package) cost a warm run more than the listing; it stays the fallback for
+    # other layouts.
     found = _dist_info_versions()
     versions = {}
     for name in _VERSIONED:

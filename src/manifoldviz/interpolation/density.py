@@ -39,8 +39,8 @@ class GaussianMixtureDensity:
         from threadpoolctl import threadpool_limits
 
         n_components = max(1, min(n_components, len(z) // 20))
-        # One BLAS thread: the products of a small mixture are too small to share (measured
-        # twice as fast on two cores as two threads that wait on each other).
+        # One BLAS thread: the products of a small mixture are too small to share
+        # (``bench_statistics.py --parts density``).
         with threadpool_limits(1, user_api="blas"):
             mixture = GaussianMixture(
                 n_components, covariance_type="full", reg_covar=1e-4, random_state=seed % 2**32

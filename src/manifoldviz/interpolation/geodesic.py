@@ -20,12 +20,9 @@ per iteration.
 
 Optimiser: Levenberg–Marquardt, not stochman's Adam. The energy is a sum of squares, so the
 finite-difference Jacobians already give its Gauss-Newton matrix (block tridiagonal, solved as a
-band in ``O(N d³)``), and each step uses the curvature Adam has to discover. Measured on a dense
-decoder 16→256→784 (random weights, relu then sigmoid), 20 points, five random endpoint pairs,
-one BLAS thread on a shared 2-core machine: Levenberg–Marquardt stopped after 13–33 iterations in
-0.08–0.25 s; Adam (learning rates 0.003–0.03 of the codes' scale) used all 500 iterations in
-1.6–2.1 s and met the tolerance once in nine runs, reaching energies within 0.1 % of
-Levenberg–Marquardt's.
+band in ``O(N d³)``), and each step uses the curvature Adam has to discover: it stops in tens of
+iterations where Adam used its whole budget and rarely met the tolerance, at the same energies
+(BENCHMARKS.md, "interpolate --methods").
 
 Relu decoders make the energy piecewise smooth: at a minimum on a kink the gradient need not
 vanish (on the decoder above it stays near 1e-2 in the relative norm below while the energy is
@@ -161,8 +158,8 @@ def geodesic_curve(
         tolerance=tolerance,
     )
     t = np.linspace(0.0, 1.0, n_points)[1:-1, None]
-    # One BLAS thread: the products are small, and on a busy machine OpenBLAS's threads waited
-    # on each other, turning a 0.2 s solve into 12 s.
+    # One BLAS thread: the products are small, and on a busy machine OpenBLAS's threads wait on
+    # each other for most of the solve.
     with threadpool_limits(1, user_api="blas"):
         ends = _decode(decode, np.stack([a, b]))
         state = _evaluate(decode, a + t * (b - a), ends, stop.step)

@@ -31,11 +31,9 @@ other across a gap:
 
 Cost of the exact graph: ``2 n² D`` flops in float32 matrix products (``|x|² - 2x·y + |y|²``,
 block against block), plus re-ranking the candidates by exact differences; about twice the bare
-products' time. Measured on a shared 2-core machine: 0.5–1.3 s for 5,000 random 784-pixel points
-(the time varies with the load), 2.6–5.6 s for 12,000; growing as ``n²``, the 60,000 MNIST
-training images (5.6 Tflop) take about 1–3 minutes, with about 100 MB of working memory beyond
-the images at the default block of 2,048. Build it once and keep it
-(:meth:`NeighbourGraph.to_arrays`).
+products' time, growing as ``n²`` (the 60,000 MNIST training images: 5.6 Tflop, under a minute
+on two cores, BENCHMARKS.md), with about 100 MB of working memory beyond the images at the
+default block of 2,048. Build it once and keep it (:meth:`NeighbourGraph.to_arrays`).
 """
 
 from __future__ import annotations

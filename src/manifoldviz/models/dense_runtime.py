@@ -1,7 +1,7 @@
 """Cached models run without TensorFlow: dense stacks as numpy matrix products.
 
 Dense models are saved as plain weight arrays and run with numpy when loaded from the cache, so a
-warm ``interpolate`` never imports TensorFlow (about 3.5 s on a 2-core machine). Other models load
+warm ``interpolate`` never imports TensorFlow (seconds on a 2-core machine). Other models load
 through Keras with ``safe_mode=True`` (:class:`KerasNet`).
 """
 

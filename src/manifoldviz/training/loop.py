@@ -151,11 +151,10 @@ def fit(
         val_blocks, y_val = [b[n_train:] for b in blocks], y_all[n_train:]
     else:
         n_train, val_blocks, y_val = n_rows, None, None
-    # XLA's compile costs about a second; it pays for itself on runs of some size, or when the
-    # compiled steps serve a whole sweep (a kept model, training/pool.py: the validation
-    # figure's 750-digit runs took 0.29 s each against 0.45 s traced without XLA), and only for
-    # dense models: XLA's CPU convolutions trained the conv autoencoder about 25 times slower
-    # than TensorFlow's own kernels (20,000 images: 146 s against 5.8 s per epoch).
+    # XLA's compile pays for itself on runs of some size, or when the compiled steps serve a
+    # whole sweep (a kept model, training/pool.py), and only for dense models: XLA's CPU
+    # convolutions trained the conv autoencoder many times slower than TensorFlow's own kernels
+    # (BENCHMARKS.md, ``bench_training.py --parts xla``).
     use_xla = (n_train * n_epochs >= 200_000 or is_kept(model)) and not _has_convolutions(model)
     model.optimizer.build(model.trainable_variables)
     steps = compiled_steps(model, classify=classify, batch_size=batch_size, use_xla=use_xla)
@@ -224,7 +223,7 @@ class CompiledSteps:
 #: The attribute under which a model keeps its compiled steps, by (optimizer, task, batch size,
 #: XLA): a model trained again, or a kept one (:mod:`manifoldviz.training.pool`) trained for the
 #: next run of a sweep, reuses the traced and XLA-compiled functions instead of tracing them
-#: again (0.3 s a run traced, about 1 s more with XLA). On the model itself, not in a table
+#: again. On the model itself, not in a table
 #: keyed by it: the steps refer to their model, so a table would keep every model alive; as an
 #: attribute they make a cycle the collector frees with the model.
 STEPS_ATTRIBUTE = "_manifoldviz_compiled_steps"

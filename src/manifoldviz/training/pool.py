@@ -1,9 +1,9 @@
 """One kept model per architecture, so that the runs of a sweep share compiled training steps.
 
 A sweep trains the same architecture again and again (52 models for the validation figure, each
-on 750 digits). Built fresh, every run traces the training loop anew (0.3 s, about 1 s more when
-XLA compiles it), which for small runs is most of the run. :func:`reusing` hands back one kept
-model per architecture instead, set to exactly the state a freshly built one starts in: its
+on 750 digits). Built fresh, every run traces the training loop anew (and XLA compiles it again),
+which for small runs is most of the run (BENCHMARKS.md, ``bench_training.py --parts kept``).
+:func:`reusing` hands back one kept model per architecture instead, set to exactly the state a freshly built one starts in: its
 variables (weights, and random layers' seed states) copied from the fresh model, its
 optimizer's variables (step count, slots such as RMSprop's running averages) copied from the
 fresh model's optimizer. Training it does the same arithmetic as training the fresh model kept,
