@@ -3,12 +3,12 @@
 A sweep trains the same architecture again and again (52 models for the validation figure, each
 on 750 digits). Built fresh, every run traces the training loop anew (and XLA compiles it again),
 which for small runs is most of the run (BENCHMARKS.md, ``bench_training.py --parts kept``).
-:func:`reusing` hands back one kept model per architecture instead, set to exactly the state a freshly built one starts in: its
-variables (weights, and random layers' seed states) copied from the fresh model, its
-optimizer's variables (step count, slots such as RMSprop's running averages) copied from the
-fresh model's optimizer. Training it does the same arithmetic as training the fresh model kept,
-through steps :func:`~manifoldviz.training.loop.fit` has already compiled; tested equal weight
-for weight.
+:func:`reusing` hands back one kept model per architecture instead, set to exactly the state a
+freshly built one starts in: its variables (weights, and random layers' seed states) copied
+from the fresh model, its optimizer's variables (step count, slots such as RMSprop's running
+averages) copied from the fresh model's optimizer. Training it does the same arithmetic as
+training the fresh model kept, through steps :func:`~manifoldviz.training.loop.fit` has already
+compiled; tested equal weight for weight.
 
 The kept model changes with every run that reuses it: hand to :func:`reusing` only models whose
 run does not keep them (a sweep's runs return histories and numbers, not models). A kept model
