@@ -195,3 +195,18 @@ def test_a_result_without_a_latent_path_says_so(tiny_mnist) -> None:
     assert only_pixels.grid is None
     with pytest.raises(InvalidInputError, match="no latent path"):
         _ = only_pixels.latent
+
+
+def test_save_writes_every_output_into_one_folder(result, tmp_path: Path) -> None:
+    written = result.save(tmp_path / "out", scale=2)
+    names = [p.name for p in written]
+    assert names[0] == "results.json"
+    assert set(names) == {
+        "results.json",
+        "morph.gif",
+        "strip.png",
+        "strip.svg",
+        "evidence.png",
+        "latent_map.png",
+    }
+    assert all(p.stat().st_size > 0 for p in written)

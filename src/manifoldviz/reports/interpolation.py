@@ -59,6 +59,34 @@ class InterpolationResult(Morph):
         The control study, the latent map and any method that did not do what it says.
     """
 
+    def save(
+        self, out_dir: str | os.PathLike[str], *, scale: int = 8, fps: float = 8
+    ) -> list[Path]:
+        """Write every output into ``out_dir``: the GIF, the strip (PNG and SVG), the evidence
+        figure, the latent map (when there is one) and ``results.json``.
+
+        Parameters
+        ----------
+        out_dir
+            The folder (made if missing); each file is replaced atomically.
+        scale, fps
+            The GIF's screen pixels per MNIST pixel and frames per second.
+
+        Returns
+        -------
+        list of Path
+            The files written, ``results.json`` first.
+        """
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = [self.save_metrics(folder / "results.json")]
+        written.append(self.save_gif(folder / "morph.gif", scale=scale, fps=fps))
+        written += [self.save_strip(folder / f"strip.{suffix}") for suffix in ("png", "svg")]
+        written.append(self.plot_evidence(folder / "evidence.png"))
+        if self.grid is not None:
+            written.append(self.save_latent_grid(folder / "latent_map.png"))
+        return written
+
     def save_metrics(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_dict` as JSON, atomically.
 
