@@ -1,4 +1,4 @@
-"""The one bootstrap: resamples from one stream, percentile intervals, means."""
+"""The one bootstrap (resamples from one stream, percentile intervals, means) and the AUROC."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from manifoldviz.statistics import (
+    auroc,
     bootstrap_interval,
     bootstrap_mean,
+    paired_auroc_interval,
     resample_counts,
     resample_rows,
 )
@@ -47,3 +49,46 @@ def test_the_mean_interval_is_the_generic_interval_of_the_mean(seed: int) -> Non
         lambda rows: float(values[rows].mean()), 120, seed=seed, n_resamples=300
     )
     assert (low, high) == pytest.approx(generic, abs=1e-12)
+
+
+def _auroc_by_ranks(control: np.ndarray, real: np.ndarray) -> float:
+    from scipy.stats import rankdata
+
+    ranks = rankdata(np.concatenate([control, real]))
+    u = ranks[: len(control)].sum() - len(control) * (len(control) + 1) / 2
+    return float(u / (len(control) * len(real)))
+
+
+def test_auroc_counts_how_often_controls_score_worse() -> None:
+    assert auroc(np.array([3.0, 4.0]), np.array([1.0, 2.0])) == 1.0
+    assert auroc(np.array([1.0, 2.0]), np.array([3.0, 4.0])) == 0.0
+    assert auroc(np.array([1.0, 2.0]), np.array([1.0, 2.0])) == 0.5
+    assert auroc(np.array([2.0, 5.0]), np.array([1.0, 3.0])) == 0.75
+
+
+def test_auroc_equals_the_rank_statistic_with_ties(seed: int) -> None:
+    generator = np.random.default_rng(seed)
+    control, real = generator.integers(0, 12, 150) * 1.0, generator.integers(0, 10, 90) * 1.0
+    assert auroc(control, real) == pytest.approx(_auroc_by_ranks(control, real), abs=1e-12)
+
+
+def test_a_nan_score_has_no_auroc_and_only_its_resamples_lose_theirs(seed: int) -> None:
+    generator = np.random.default_rng(seed)
+    control, real = generator.random(60), generator.random(60)
+    control[7] = np.nan
+    assert np.isnan(auroc(control, real))
+    plain = bootstrap_interval(
+        lambda rows: _auroc_by_ranks(control[rows], real[rows]), 60, seed=seed, n_resamples=50
+    )
+    fast = paired_auroc_interval(control, real, seed=seed, n_resamples=50)
+    assert fast == pytest.approx(plain, abs=1e-12)
+
+
+def test_paired_auroc_interval_has_the_plain_bootstraps_draws(seed: int) -> None:
+    generator = np.random.default_rng(seed)
+    control, real = generator.integers(0, 30, 200) * 1.0, generator.integers(0, 25, 200) * 1.0
+    plain = bootstrap_interval(
+        lambda rows: _auroc_by_ranks(control[rows], real[rows]), 200, seed=seed, n_resamples=50
+    )
+    fast = paired_auroc_interval(control, real, seed=seed, n_resamples=50)
+    assert fast == pytest.approx(plain, abs=1e-12)
