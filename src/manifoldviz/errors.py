@@ -23,6 +23,14 @@ class InvalidInputError(ManifoldvizError, ValueError):
         self.param = param
 
 
+class PathError(ManifoldvizError):
+    """A path method that cannot draw this pair (a neighbour graph that does not connect it).
+
+    Not a usage error: the same call works for other pairs. A study of many pairs notes the
+    pair and goes on; a single interpolation says so in one line (exit 1).
+    """
+
+
 class DataFileError(InvalidInputError):
     """A data file that is not a usable MNIST-like ``.npz`` (wrong keys, shapes, values...)."""
 

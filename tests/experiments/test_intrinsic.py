@@ -106,3 +106,17 @@ def test_bad_settings(kwargs, param) -> None:
 def test_subsample_larger_than_data(tiny_mnist) -> None:
     with pytest.raises(InvalidInputError, match="exceeds"):
         run(ManifoldConfig(subsample=5000), data=tiny_mnist)
+
+
+def test_subsamples_resume_through_the_engine(tiny_mnist, tmp_path: Path) -> None:
+    config = ManifoldConfig(subsample=280, n_repeats=2, estimators=("mle-k5",), per_digit=False)
+    first = run(config, data=tiny_mnist, out_dir=tmp_path)
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert [u["repeat"] for u in saved["subsamples"]] == [0, 1]
+    lines: list[str] = []
+    again = run(config, data=tiny_mnist, out_dir=tmp_path, progress=lines.append)
+    assert any("0 units to run (2 kept from before)" in line for line in lines)
+    assert again.variants == first.variants
+    more = ManifoldConfig(subsample=280, n_repeats=3, estimators=("mle-k5",), per_digit=False)
+    with pytest.raises(InvalidInputError, match="other settings"):
+        run(more, data=tiny_mnist, out_dir=tmp_path)

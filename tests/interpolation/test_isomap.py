@@ -10,7 +10,7 @@ import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from manifoldviz.data.known_manifolds import line_images
-from manifoldviz.errors import InvalidInputError
+from manifoldviz.errors import InvalidInputError, PathError
 from manifoldviz.interpolation.isomap import NeighbourGraph, graph_path, neighbour_graph
 
 SPACING = 0.02
@@ -102,10 +102,10 @@ def test_unconnected_endpoints_raise_one_line() -> None:
         [generator.normal(0, 1, (200, 5)), generator.normal(30, 1, (200, 5))]
     ).astype(np.float32)
     graph = neighbour_graph(points, k=5)
-    with pytest.raises(InvalidInputError, match="does not connect start to end") as raised:
+    with pytest.raises(PathError, match="does not connect start to end") as raised:
         graph_path(graph, points, points[0] + 0.01, points[300] + 0.01)
     assert "\n" not in str(raised.value) and "k=5" in str(raised.value)
-    with pytest.raises(InvalidInputError, match="beyond the graph's cutoff"):
+    with pytest.raises(PathError, match="beyond the graph's cutoff"):
         graph_path(graph, points, np.full(5, 15, np.float32), points[1])
     chain = graph_path(graph, points, points[0] + 0.01, points[1] + 0.01)
     assert len(chain) >= 1 and chain.max() < 200  # never empty, within its own cluster

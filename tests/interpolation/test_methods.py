@@ -116,3 +116,14 @@ def test_isomap_without_a_graph_is_refused(digits) -> None:
     x, ae = digits
     with pytest.raises(InvalidInputError, match="graph"):
         path("isomap", ae, x[0], x[1], 4)
+
+
+def test_a_training_set_smaller_than_k_still_gets_a_graph(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from manifoldviz.interpolation.methods import training_graph
+
+    points = np.random.default_rng(0).integers(0, 256, (6, 784)).astype(np.uint8)
+    data = SimpleNamespace(fingerprint=lambda: "six-images")
+    graph = training_graph(data, points, store=Store(tmp_path))
+    assert graph.k == 5 and graph.n == 6

@@ -204,3 +204,17 @@ def test_a_pair_a_method_could_not_draw_is_noted_and_left_out_of_its_statistics(
     entry = scoreboard.summarise([unit], seed=seed)["configs"]["mnist/dense-2"]
     grey = entry["differences"]["linear"]["mean_grey_share"]
     assert entry["n_pairs"] == 40 and grey["significant"] and grey["low"] > 0
+
+
+@pytest.mark.slow
+def test_a_board_of_the_pixel_path_alone_has_no_comparison_and_says_so(
+    board, tiny_mnist, tmp_path: Path
+) -> None:
+    from manifoldviz.reports.compare_paths import compare_paths
+
+    _, _, store = board
+    arguments = {**board_arguments(tiny_mnist, tmp_path / "pixel", store), "methods": ("pixel",)}
+    alone = compare_paths(**arguments)
+    assert all(not entry["differences"] for entry in alone.summary["configs"].values())
+    assert "table.png" in {p.name for p in alone.written}
+    assert alone.sentence == "Only the pixel path was drawn, so no path was compared with it."

@@ -7,22 +7,32 @@ Adding 784 all-zero channels changes nothing (ambient 1,568, same distances); ad
 white-noise channels makes the estimate jump, because noise lies on no low-dimensional
 manifold: the bridge to the noise-channel experiment. Optionally, the autoencoder's view:
 reconstruction error against latent size, to compare its elbow with the estimate.
+
+Each subsample is one unit of the engine (:mod:`manifoldviz.runs`): with an output folder, a
+run interrupted after some subsamples resumes with them kept.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
+from manifoldviz.atomic import write_json_atomic
 from manifoldviz.data.sources import MnistData, load_mnist
 from manifoldviz.data.transforms import flatten_scaled, with_noise_channels, with_zero_channels
-from manifoldviz.errors import InvalidInputError
+from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.experiments.dimension_estimators import estimate, parse_estimator
-from manifoldviz.progress import Progress, report_step
+from manifoldviz.progress import Progress
 from manifoldviz.provenance import library_versions
+from manifoldviz.runs.engine import Plan, run_units
+from manifoldviz.runs.executor import Executor
+from manifoldviz.runs.results_file import RESULTS, check_out_dir, load_finished, settings_key
 from manifoldviz.seeding import rng
+
+STUDY = "intrinsic-dimension"
 
 VARIANTS = ("mnist", "zeros", "noise")
 VARIANT_LABELS = {
@@ -91,6 +101,8 @@ class ManifoldResult:
     variants: dict[str, dict[str, list[float]]]
     digits: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     autoencoder: dict[str, float] = field(default_factory=dict)
+    subsamples: list[dict[str, Any]] = field(default_factory=list)
+    key: str = ""
 
     def mean(self, variant: str, estimator: str) -> float:
         return float(np.mean(self.variants[variant][estimator]))
@@ -119,6 +131,8 @@ class ManifoldResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "experiment": STUDY,
+            "settings_key": self.key,
             "settings": self.settings,
             "data": self.data,
             "ambient": AMBIENT,
@@ -127,17 +141,68 @@ class ManifoldResult:
             "autoencoder_test_loss_by_latent_size": self.autoencoder,
             "published_mnist": PUBLISHED_MNIST,
             "produced_by": library_versions(),
+            "subsamples": self.subsamples,
         }
+
+
+def estimate_subsample(
+    *, data: MnistData, config: ManifoldConfig, repeat: int, progress: Progress | None = None
+) -> dict[str, Any]:
+    """One unit: every estimator on one seeded subsample, its zero- and noise-channel variants
+    and (with ``per_digit``) each digit alone."""
+    seed = config.seed + repeat
+    chosen = np.sort(
+        rng(seed, "subsample").choice(len(data.y_train), config.subsample, replace=False)
+    )
+    x = flatten_scaled(data.x_train[chosen])
+    inputs = {
+        "mnist": x,
+        "zeros": with_zero_channels(x),
+        "noise": with_noise_channels(x, seed=seed),
+    }
+    variants = {
+        variant: {
+            name: round(value, 3) for name, value in estimate(values, config.estimators).items()
+        }
+        for variant, values in inputs.items()
+    }
+    digits = {}
+    if config.per_digit:
+        labels = data.y_train[chosen]
+        for digit in range(10):
+            found = estimate(x[labels == digit], config.estimators)
+            digits[str(digit)] = {name: round(value, 3) for name, value in found.items()}
+    return {"repeat": repeat, "variants": variants, "digits": digits}
 
 
 def run(
     config: ManifoldConfig | None = None,
     *,
     data: MnistData | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> ManifoldResult:
-    """Estimate intrinsic dimensions for every variant and digit over seeded subsamples."""
+    """Estimate intrinsic dimensions for every variant and digit over seeded subsamples.
+
+    Parameters
+    ----------
+    config
+        What to estimate (default: :class:`ManifoldConfig`).
+    data
+        Loaded data (default: loaded as ``config`` says).
+    out_dir
+        Where ``results.json`` goes: subsamples already there for these settings are kept.
+    progress, executor
+        Progress lines, and where subsamples run (default: this process).
+
+    Returns
+    -------
+    ManifoldResult
+        Per variant and digit, one estimate per subsample and estimator.
+    """
     config = config or ManifoldConfig()
+    folder = check_out_dir(out_dir)
     if data is None:
         data = load_mnist(config.data, limit=config.limit, seed=config.seed, progress=progress)
     if config.subsample > len(data.y_train):
@@ -145,43 +210,49 @@ def run(
             f"subsample {config.subsample} exceeds the {len(data.y_train)} training images",
             param="subsample",
         )
-    variants: dict[str, dict[str, list[float]]] = {
-        v: {e: [] for e in config.estimators} for v in VARIANTS
-    }
-    digits: dict[str, dict[str, list[float]]] = {}
-    for repeat in range(config.n_repeats):
-        seed = config.seed + repeat
-        chosen = np.sort(
-            rng(seed, "subsample").choice(len(data.y_train), config.subsample, replace=False)
-        )
-        x = flatten_scaled(data.x_train[chosen])
-        inputs = {
-            "mnist": x,
-            "zeros": with_zero_channels(x),
-            "noise": with_noise_channels(x, seed=seed),
-        }
-        for variant, values in inputs.items():
-            for name, value in estimate(values, config.estimators).items():
-                variants[variant][name].append(round(value, 3))
-            report_step(
-                progress,
-                f"subsample {repeat + 1}/{config.n_repeats}: {variant} done",
-                label="intrinsic dimension",
-                done=repeat * len(inputs) + list(inputs).index(variant) + 1,
-                total=config.n_repeats * len(inputs),
-                unit="estimate",
-            )
-        if config.per_digit:
-            labels = data.y_train[chosen]
-            for digit in range(10):
-                found = estimate(x[labels == digit], config.estimators)
-                slot = digits.setdefault(str(digit), {e: [] for e in config.estimators})
-                for name, value in found.items():
-                    slot[name].append(round(value, 3))
-    autoencoder = _autoencoder_view(data, config, progress) if config.latent_sizes else {}
     settings = asdict(config)
     settings["estimators"] = list(config.estimators)
-    return ManifoldResult(settings, data.describe(), variants, digits, autoencoder)
+    described = data.describe()
+    key = settings_key(STUDY, settings, described)
+    units = load_finished(folder, STUDY, key, "subsamples")
+    done = {int(u["repeat"]) for u in units}
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    todo = [(f"subsample {r + 1}", {"repeat": r}) for r in range(config.n_repeats) if r not in done]
+
+    def result(autoencoder: dict[str, float]) -> ManifoldResult:
+        ordered = sorted(units, key=lambda u: int(u["repeat"]))
+        variants = {
+            v: {e: [u["variants"][v][e] for u in ordered] for e in config.estimators}
+            for v in VARIANTS
+        }
+        digits = {
+            d: {e: [u["digits"][d][e] for u in ordered] for e in config.estimators}
+            for d in (ordered[0]["digits"] if ordered else {})
+        }
+        return ManifoldResult(settings, described, variants, digits, autoencoder, ordered, key)
+
+    def checkpoint() -> None:
+        if folder is not None:
+            write_json_atomic(folder / RESULTS, result({}).to_dict())
+
+    failures: list[str] = []
+    run_units(
+        Plan(STUDY, config.n_repeats, len(done), len(config.latent_sizes) or None),
+        estimate_subsample,
+        {"data": data, "config": config, "progress": None},
+        todo,
+        on_value=lambda _key, unit: units.append(unit),
+        on_failure=lambda key, error, _attempts: failures.append(f"{key}: {error}"),
+        checkpoint=checkpoint,
+        executor=executor,
+        progress=progress,
+        unit_name="subsample",
+    )
+    if failures:
+        first = failures[0].splitlines()[0]
+        raise ManifoldvizError(f"{len(failures)} subsample(s) failed; first: {first}")
+    return result(_autoencoder_view(data, config, progress) if config.latent_sizes else {})
 
 
 def _autoencoder_view(

@@ -9,6 +9,7 @@ import numpy as np
 
 from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS, draw_digit
 from manifoldviz.figures.palette import OKABE_ITO
+from manifoldviz.interpolation.known_manifold import FLOOR_FACTOR
 
 
 def draw_five_ways(
@@ -59,15 +60,16 @@ def draw_five_ways(
         ):
             for c in range(n):
                 ax = draw_digit(axes[r, half * (n + 1) + c], frames[c], colour)
-                near = half == 0 and distances[method][c] <= 1.5 * floor
+                near = half == 0 and distances[method][c] <= FLOOR_FACTOR * floor
                 ax.set_xlabel(texts[c], fontsize=12, fontweight="bold" if near else "normal")
                 if r == 0:
                     ax.set_title(f"t={t[c]:.2f}", fontsize=12)
         axes[r, 0].set_ylabel(METHOD_LABELS.get(method, method), fontsize=15, color=colour)
         axes[r, n].axis("off")
     figure.suptitle(
-        f"Left, {known_title}: each frame's exact distance to the manifold (bold: within 1.5× "
-        f"the model's floor, {floor:.3f})\nRight, {mnist_title}: what the classifier reads",
+        f"Left, {known_title}: each frame's exact distance to the manifold (bold: within "
+        f"{FLOOR_FACTOR:g}× the model's floor, {floor:.3f})\nRight, {mnist_title}: what the "
+        "classifier reads",
         fontsize=17,
     )
     return figure

@@ -10,6 +10,7 @@ import numpy as np
 
 from manifoldviz.figures.interpolation import METHOD_COLOURS, draw_digit
 from manifoldviz.figures.palette import OKABE_ITO
+from manifoldviz.interpolation.known_manifold import FLOOR_FACTOR
 
 #: Every path's colour and name in these figures (each method as everywhere, the truth black).
 KNOWN_COLOURS = {**METHOD_COLOURS, "true": OKABE_ITO["black"]}
@@ -81,7 +82,7 @@ def draw_known_example(
             linestyle="--" if name in ("pixel", "transport") else "-",
         )
     if floor is not None:
-        ax.axhspan(0, 1.5 * floor, color=OKABE_ITO["yellow"], alpha=0.25, lw=0)
+        ax.axhspan(0, FLOOR_FACTOR * floor, color=OKABE_ITO["yellow"], alpha=0.25, lw=0)
         ax.axhline(
             floor, color=OKABE_ITO["black"], linestyle=":", label="floor (own reconstructions)"
         )

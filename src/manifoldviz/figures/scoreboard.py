@@ -37,10 +37,10 @@ SHORT = {
 
 
 def draw_difference_table(figure: Any, configs: Mapping[str, Mapping[str, Any]]) -> Any:
-    """One table per kind of data: a row per configuration and latent path, a column per
-    measure, each cell the latent path's mean advantage over the pixel path with its 95%
-    interval (blue: latent significantly better; orange: pixel significantly better; grey: the
-    measure did not pass the controls for this configuration).
+    """One table per kind of data: a row per configuration and compared path, a column per
+    measure, each cell the path's mean advantage over the pixel path with its 95% interval
+    (blue: the path significantly better; orange: the pixel path significantly better; grey:
+    the measure did not pass the controls for this configuration).
 
     Parameters
     ----------
@@ -62,7 +62,15 @@ def draw_difference_table(figure: Any, configs: Mapping[str, Mapping[str, Any]])
             c for c in configs if configs[c]["dataset"] != "mnist"
         ],
     }
+    # A configuration with no compared path (only the pixel path drawn, or a method that failed
+    # on every pair) has no row.
+    kinds = {
+        title: [n for n in names if configs[n]["differences"]] for title, names in kinds.items()
+    }
     kinds = {title: names for title, names in kinds.items() if names}
+    if not kinds:
+        figure.text(0.5, 0.5, "No path was compared with the pixel path.", ha="center")
+        return figure
     heights = [len(names) * 2 + 1.5 for names in kinds.values()]
     axes = np.atleast_1d(figure.subplots(len(kinds), 1, gridspec_kw={"height_ratios": heights}))
     for ax, (title, names) in zip(axes, kinds.items(), strict=True):

@@ -48,7 +48,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from manifoldviz.arrays import FloatArray
-from manifoldviz.errors import InvalidInputError
+from manifoldviz.errors import InvalidInputError, PathError
 from manifoldviz.progress import report_step
 
 #: Edges longer than CUTOFF_FACTOR × this quantile of the k-th-neighbour distances are dropped.
@@ -320,10 +320,9 @@ def graph_path(
     near = lengths <= graph.cutoff
     for side, name in enumerate(("start", "end")):
         if not near[side].any():
-            raise InvalidInputError(
+            raise PathError(
                 f"the {name} is {lengths[side, 0]:.3g} from its nearest point, beyond the "
-                f"graph's cutoff {graph.cutoff:.3g} (k={graph.k})",
-                param=name,
+                f"graph's cutoff {graph.cutoff:.3g} (k={graph.k})"
             )
     # The endpoints are nodes n and n + 1, linked (both ways) to their near points only.
     sides, slots = np.nonzero(near)
@@ -338,11 +337,10 @@ def graph_path(
     adjacency = (graph.adjacency(extra=2) + attached).tocsr()
     costs, previous = dijkstra(adjacency, directed=True, indices=graph.n, return_predecessors=True)
     if not np.isfinite(costs[graph.n + 1]):
-        raise InvalidInputError(
+        raise PathError(
             f"the neighbour graph does not connect start to end (k={graph.k}, cutoff "
             f"{graph.cutoff:.3g}): they lie in different components; choose endpoints in one "
-            "part of the data or build the graph with a larger k",
-            param="end",
+            "part of the data or build the graph with a larger k"
         )
     chain = []
     node = int(previous[graph.n + 1])

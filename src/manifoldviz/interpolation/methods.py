@@ -32,7 +32,7 @@ from manifoldviz.arrays import FloatArray
 from manifoldviz.choices import DEFAULT_METHODS, METHODS, Method
 from manifoldviz.data.sources import MnistData
 from manifoldviz.data.transforms import flatten_scaled
-from manifoldviz.errors import InvalidInputError
+from manifoldviz.errors import InvalidInputError, PathError
 from manifoldviz.interpolation import paths
 from manifoldviz.progress import Progress
 from manifoldviz.store import Store
@@ -165,7 +165,8 @@ def training_graph(
                 f"isomap graph: the {GRAPH_NEIGHBOURS} nearest neighbours of "
                 f"{len(points):,} training images (once; kept in the cache)"
             )
-        graph = neighbour_graph(points, k=GRAPH_NEIGHBOURS, progress=progress)
+        # A training set of a handful of images still gets a graph (each point linked to all).
+        graph = neighbour_graph(points, k=min(GRAPH_NEIGHBOURS, len(points) - 1), progress=progress)
         arrays: dict[str, Any] = graph.to_arrays()
         np.savez(folder / "graph.npz", **arrays)
         return {"n_points": len(points), "k": GRAPH_NEIGHBOURS, "cutoff": float(graph.cutoff)}
@@ -261,7 +262,7 @@ def draw_paths(
     for m in methods:
         try:
             drawn[m] = path(m, autoencoder, x_ab[0], x_ab[1], n_steps, graph=graph, z_ab=codes)
-        except InvalidInputError as exc:
+        except PathError as exc:
             if failures is None:
                 raise
             failures[m] = str(exc)

@@ -1,8 +1,9 @@
-"""The scoreboard: pixel versus latent paths over many pairs, models, latent sizes and seeds.
+"""The scoreboard: every path method against the pixel path over many pairs, models, latent
+sizes and seeds.
 
 A *unit* is one dataset × model × latent size × seed: one trained autoencoder (and, on MNIST,
 one classifier and its judges) and ``n_pairs`` pairs measured on every path. On MNIST the paths
-are pixel, linear latent (``lerp``) and slerp, scored by every measure of
+(the methods asked for, the pixel path always among them) are scored by every measure of
 :mod:`~manifoldviz.interpolation.measures` (each unit's control study says which ones passed);
 on a known manifold the true path is added and the numbers are exact distances to the manifold
 and Berthelot et al.'s smoothness (:mod:`~manifoldviz.interpolation.known_manifold`).
@@ -264,8 +265,21 @@ def _number(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
-def _value(pair: Mapping[str, Any], path: str, key: str) -> float:
-    """One pair's ``key`` on ``path``; NaN where the path could not be drawn for the pair."""
+def pair_value(pair: Mapping[str, Any], path: str, key: str) -> float:
+    """One pair's ``key`` on ``path``; NaN where the path could not be drawn for the pair.
+
+    Parameters
+    ----------
+    pair
+        One pair of a unit's ``pairs``.
+    path, key
+        The path and the measure.
+
+    Returns
+    -------
+    float
+        The value, or NaN.
+    """
     return _number(pair["values"].get(path, {}).get(key))
 
 
@@ -353,14 +367,24 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
             ]
         iterative = sorted({m for p in pairs for m in p.get("converged", {})})
         entry["convergence"] = {
-            m: round(float(np.mean([bool(p["converged"].get(m)) for p in pairs])), 4)
+            m: round(
+                float(
+                    np.mean([bool(p["converged"][m]) for p in pairs if m in p.get("converged", {})])
+                ),
+                4,
+            )
             for m in iterative
+        }
+        # Pairs a path could be drawn for (its means are over these; differences are paired).
+        entry["n_drawn"] = {
+            m: sum(m in p["values"] for p in pairs)
+            for m in dict.fromkeys(m for p in pairs for m in p["values"])
         }
         for path in drawn:
             entry["paths"][path] = {
                 key: [
                     _rounded(v)
-                    for v in bootstrap_mean([_value(p, path, key) for p in pairs], seed=seed)
+                    for v in bootstrap_mean([pair_value(p, path, key) for p in pairs], seed=seed)
                 ]
                 for key in measures
             }
@@ -371,7 +395,7 @@ def summarise(units: Sequence[Mapping[str, Any]], *, seed: int = 0) -> dict[str,
                     continue
                 sign = 1.0 if higher else -1.0
                 advantage = [
-                    sign * (_value(p, path, key) - _value(p, REFERENCE, key)) for p in pairs
+                    sign * (pair_value(p, path, key) - pair_value(p, REFERENCE, key)) for p in pairs
                 ]
                 mean, low, high = bootstrap_mean(advantage, seed=seed)
                 is_significant = bool(np.isfinite(low) and (low > 0 or high < 0))
@@ -413,6 +437,8 @@ def sentence(configs: Mapping[str, Any], significant: Sequence[Mapping[str, Any]
             else sum(higher is not None for higher in KNOWN_MEASURES.values())
         )
         tested += n_measures * len(entry["differences"])
+    if not any(entry["differences"] for entry in configs.values()):
+        return "Only the pixel path was drawn, so no path was compared with it."
     if not tested:
         return "No measure passed the controls, so no difference was tested."
 

@@ -29,7 +29,7 @@ from manifoldviz.interpolation import scoreboard
 from manifoldviz.interpolation.controls import JUDGES_VERSION
 from manifoldviz.interpolation.known_manifold import evaluate_known
 from manifoldviz.interpolation.measures import MEASURES
-from manifoldviz.interpolation.methods import GRAPH_VERSION, GraphSource, check_methods, draw_paths
+from manifoldviz.interpolation.methods import GraphSource, check_methods, draw_paths
 from manifoldviz.interpolation.paths import check_steps, step_times
 from manifoldviz.models.cached import AutoencoderSpec, autoencoder
 from manifoldviz.progress import Progress
@@ -182,6 +182,12 @@ class Scoreboard:
                 )
             for method, rate in entry.get("convergence", {}).items():
                 lines.append(f"  {method} solver converged on {rate:.0%} of pairs")
+            for method, n_drawn in entry.get("n_drawn", {}).items():
+                if n_drawn < entry["n_pairs"]:
+                    lines.append(
+                        f"  {method} drawn for {n_drawn} of {entry['n_pairs']} pairs (the "
+                        "others are noted in results.json; its means are over those drawn)"
+                    )
         return "\n".join(lines)
 
 
@@ -197,6 +203,21 @@ def _numbers(interval: list[float | None]) -> tuple[float, float, float]:
     """An interval with undefined ends as NaN (for figures)."""
     a, b, c = (np.nan if v is None else float(v) for v in interval)
     return a, b, c
+
+
+def study_versions() -> dict[str, Any]:
+    """What a scoreboard unit computes with besides its settings: the judges' and the graph's
+    versions, the paths' own constants and the known manifolds' training recipes."""
+    from manifoldviz.interpolation import known_manifold, methods
+
+    return {
+        "judges": JUDGES_VERSION,
+        "graph": methods.GRAPH_VERSION,
+        "geodesic_points": methods.GEODESIC_POINTS,
+        "graph_substeps": methods.GRAPH_SUBSTEPS,
+        "floor_factor": known_manifold.FLOOR_FACTOR,
+        "known_recipes": {name: asdict(r) for name, r in known_manifold.RECIPES.items()},
+    }
 
 
 def compare_paths(
@@ -292,7 +313,7 @@ def compare_paths(
     store = store or Store(progress=progress)
     plain = asdict(settings)
     described = data.describe()
-    key = settings_key(STUDY, plain, described, {"judges": JUDGES_VERSION, "graph": GRAPH_VERSION})
+    key = settings_key(STUDY, plain, described, study_versions())
     units = load_finished(folder, STUDY, key, "units")
     done = {scoreboard.Unit(**u["unit"]).key for u in units}
     if folder is not None:
@@ -375,10 +396,8 @@ def _pair_advantages(unit: dict[str, Any], kept: list[str], shown: str) -> list[
         for name in kept:
             sign = 1.0 if MEASURES[name].higher_is_better else -1.0
             spread = checks[name]["real_spread"] or 1.0
-            other, pixel = (
-                pair["values"][shown][f"mean_{name}"],
-                pair["values"]["pixel"][f"mean_{name}"],
-            )
+            other = scoreboard.pair_value(pair, shown, f"mean_{name}")
+            pixel = scoreboard.pair_value(pair, "pixel", f"mean_{name}")
             total += sign * (other - pixel) / spread
         out.append(total / max(len(kept), 1))
     return out
@@ -399,7 +418,8 @@ def _mnist_examples(
             continue
         advantages = _pair_advantages(unit, kept, shown)
         for pair, advantage in zip(unit["pairs"], advantages, strict=True):
-            ranked.append((advantage, unit, pair))
+            if np.isfinite(advantage):  # a pair the shown path could not draw is not ranked
+                ranked.append((advantage, unit, pair))
     ranked.sort(key=lambda item: item[0])
     chosen = ranked[-N_SHOWN:][::-1] + ranked[:N_SHOWN] if len(ranked) > 2 * N_SHOWN else ranked
     examples = []
@@ -493,6 +513,8 @@ def _known_figures(board: Scoreboard, *, data: MnistData, store: Store, save: An
         pixel: tuple[float, float, float] = (np.nan, np.nan, np.nan)
         for entry in configs.values():
             if entry["dataset"] != dataset:
+                continue
+            if shown not in entry["paths"]:
                 continue
             sweep.setdefault(entry["model"], {})[int(entry["latent_dim"])] = _numbers(
                 entry["paths"][shown]["mid_distance"]

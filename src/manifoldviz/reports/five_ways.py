@@ -26,7 +26,7 @@ from manifoldviz.figures.five_ways import draw_five_ways
 from manifoldviz.figures.frames import Panel, compose_frame, sequence_with_holds, write_animation
 from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
 from manifoldviz.figures.style import lecture_style, new_figure, save_figure
-from manifoldviz.interpolation.known_manifold import evaluate_known
+from manifoldviz.interpolation.known_manifold import FLOOR_FACTOR, evaluate_known
 from manifoldviz.interpolation.methods import check_methods
 from manifoldviz.interpolation.paths import step_times
 from manifoldviz.progress import Progress
@@ -163,7 +163,9 @@ class FiveWays:
                 for m in self.methods:
                     if source == "known":
                         image = self.known["frames"][0][m][i]
-                        near = "near the floor" if distances[m][i] <= 1.5 * self.floor else ""
+                        near = (
+                            "near the floor" if distances[m][i] <= FLOOR_FACTOR * self.floor else ""
+                        )
                         caption: tuple[str, ...] = (f"distance {distances[m][i]:.3f}", near)
                     else:
                         image = self.mnist.frames[m][i]

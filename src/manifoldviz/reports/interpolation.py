@@ -205,7 +205,7 @@ class InterpolationResult(Morph):
             return save_figure(figure, path)
 
     def plot_evidence(self, path: str | os.PathLike[str]) -> Path:
-        """Per-frame evidence against t for both paths, each panel saying whether its measure
+        """Per-frame evidence against t for every path, each panel saying whether its measure
         passed the controls (the autoencoder's own error is shown, marked as not evidence).
 
         Parameters

@@ -98,14 +98,21 @@ def _chapter(name: str) -> Study:
     return Study(name, configs[0], run, save)
 
 
-def _single(name: str, module: str, config_name: str, report: str) -> Study:
-    """A study that runs in one piece (no units to resume): ``module.run(config, progress=)``."""
+def _single(
+    name: str, module: str, config_name: str, report: str, *, resumable: bool = False
+) -> Study:
+    """A study whose computation is ``module.run(config, progress=)`` (and, when it is
+    ``resumable``, ``out_dir=`` and ``executor=``: its units go through the engine)."""
     from importlib import import_module
 
     computation = import_module(module)
     writer = import_module(report)
 
-    def run(config: Any, *, progress: Progress | None, **_: Any) -> Any:
+    def run(
+        config: Any, *, progress: Progress | None, out_dir: Path, executor: Any, **_: Any
+    ) -> Any:
+        if resumable:
+            return computation.run(config, progress=progress, out_dir=out_dir, executor=executor)
         return computation.run(config, progress=progress)
 
     def save(result: Any, out_dir: Path, figure_format: str) -> list[Path]:
@@ -176,6 +183,7 @@ def study(name: str) -> Study:
             "manifoldviz.experiments.intrinsic_dimension",
             "ManifoldConfig",
             "manifoldviz.reports.intrinsic_dimension",
+            resumable=True,
         )
     if name == "trajectory":
         return _single(

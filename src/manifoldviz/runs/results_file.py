@@ -1,9 +1,11 @@
 """A study's resumable ``results.json``: what its units were made with, and which are done.
 
-The key of a results file names everything that changes what a unit would compute: the study,
-its settings, the data's fingerprint, the training loop's version, the cached models' recipe and
-the library versions. A folder whose results file has another key is never resumed into (one
-line, naming ``out_dir``): units made two different ways never mix in one file.
+The key of a results file names what changes what a unit would compute: the study, its
+settings, the data's fingerprint, the training loop's version, the cached models' recipe, the
+library versions, and whatever versions and constants the study passes (the scoreboard: its
+judges, its Isomap graph, its paths' constants and the known manifolds' recipes). A folder
+whose results file has another key is never resumed into (one line, naming ``out_dir``): units
+made two different ways never mix in one file.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def settings_key(
     data
         :meth:`~manifoldviz.data.sources.MnistData.describe` of the data (its fingerprint).
     versions
-        The study's own versions of what it computes and caches (the judges, the Isomap graph).
+        The study's own versions and constants of what it computes and caches.
 
     Returns
     -------
