@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from manifoldviz.data.transforms import flatten_scaled
-from manifoldviz.errors import InvalidInputError, ManifoldvizError
+from manifoldviz.errors import InvalidInputError, ManifoldvizError, PathError
 from manifoldviz.interpolation.control_study import ControlStudy, MeasureCheck
 from manifoldviz.interpolation.isomap import NeighbourGraph, neighbour_graph
 from manifoldviz.interpolation.measures import MEASURES
@@ -815,7 +815,7 @@ def test_endpoints_the_graph_cannot_join_are_said_in_one_line(
         np.asarray(opened.page.evaluate(f"Array.from(window.lab.state.endpoints.{s}.x)"))
         for s in "ab"
     )
-    with pytest.raises(InvalidInputError, match="does not connect"):
+    with pytest.raises(PathError, match="does not connect"):
         graph_path(graph, page.graph_x, x_a, x_b)
     assert opened.text("verdict-latent") == "no Isomap path"
     detail = opened.text("detail-latent")
