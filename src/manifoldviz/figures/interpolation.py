@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from manifoldviz.figures.palette import OKABE_ITO
+from manifoldviz.interpolation.methods import PIXEL_METHODS, sole_straight_latent
 
 #: Pixel-space and latent-space colours used everywhere (vermillion and blue: CVD-safe pair).
 PATH_COLOURS = {"pixel": OKABE_ITO["vermillion"], "latent": OKABE_ITO["blue"]}
@@ -29,15 +30,12 @@ METHOD_LABELS = {
     "geodesic": "latent geodesic",
     "isomap": "Isomap graph",
 }
-#: Methods drawn with a dashed line on evidence plots (they move in pixel space).
-PIXEL_SPACE = ("pixel", "transport")
 
 
 def method_label(method: str, methods: Sequence[str]) -> str:
-    """A method's name on a figure: ``latent space`` for a straight latent path drawn as the
-    only latent path (the classic two-path figure), else its own name."""
-    latent = [m for m in methods if m not in PIXEL_SPACE]
-    if method in ("linear", "slerp") and latent == [method]:
+    """A method's name on a figure: ``latent space`` for the one straight latent path of the
+    classic two-path figure, else its own name."""
+    if sole_straight_latent(method, methods):
         return PATH_LABELS["latent"]
     return METHOD_LABELS.get(method, PATH_LABELS.get(method, method))
 
@@ -98,7 +96,7 @@ def draw_path_metric(
             values,
             color=method_colour(name),
             label=method_label(name, list(series)),
-            linestyle="--" if name in PIXEL_SPACE else "-",
+            linestyle="--" if name in PIXEL_METHODS else "-",
             marker="o",
         )
     ax.set_xlabel("interpolation t")

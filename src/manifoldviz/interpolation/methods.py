@@ -21,6 +21,7 @@ training set and kept in the model store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,13 @@ GEODESIC_POINTS = 20
 GRAPH_SUBSTEPS = 4
 #: Part of the graph's cache key: a change to how it is built never reuses an old one.
 GRAPH_VERSION = 2
+
+
+def sole_straight_latent(method: str, methods: Sequence[str]) -> bool:
+    """Whether ``method`` is a straight latent path drawn as the only latent path: the classic
+    two-path comparison, where it is simply "the latent path"."""
+    latent = [m for m in methods if m in LATENT_METHODS]
+    return method in ("linear", "slerp") and latent == [method]
 
 
 def check_methods(methods: Any, *, param: str = "methods") -> tuple[Method, ...]:
@@ -321,5 +329,6 @@ __all__ = [
     "check_methods",
     "draw_paths",
     "path",
+    "sole_straight_latent",
     "training_graph",
 ]

@@ -37,6 +37,7 @@ from manifoldviz.interpolation.methods import (
     GraphSource,
     check_methods,
     draw_paths,
+    sole_straight_latent,
 )
 from manifoldviz.models.cached import (
     AutoencoderSpec,
@@ -148,12 +149,9 @@ def measure(
 
 
 def path_noun(method: str, methods: tuple[str, ...]) -> str:
-    """What a verdict calls a method's path: ``latent`` when one straight latent path is the only
-    latent method (the classic comparison), else the method's own name."""
-    latent = [m for m in methods if m in LATENT_METHODS]
-    if method in ("linear", "slerp") and latent == [method]:
-        return "latent"
-    return method
+    """What a verdict calls a method's path: ``latent`` for the one straight latent path of the
+    classic comparison, else the method's own name."""
+    return "latent" if sole_straight_latent(method, methods) else method
 
 
 def verdicts(
