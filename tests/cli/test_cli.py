@@ -112,6 +112,13 @@ def test_python_dash_m() -> None:
         (["interpolate", "3", "8", "--data", "no-such.npz"], "--data"),
         (["interpolate", "3", "8", "--bogus"], "--bogus"),
         (["data", "--limit", "3"], "--limit"),
+        (["compare-paths", "--orbit", "3:x"], "--orbit"),
+        (["compare-paths", "--orbit", "12"], "--orbit"),
+        (["compare-paths", "--methods", "pixel,wavelet"], "--methods"),
+        (
+            ["compare-paths", "--datasets", "rotation", "--orbit", "3:99999", "--data", "sample"],
+            "--orbit",
+        ),
     ],
 )
 def test_usage_errors_are_one_line_exit_2(args: list[str], needle: str, tmp_path: Path) -> None:

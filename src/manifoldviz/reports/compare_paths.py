@@ -310,6 +310,13 @@ def compare_paths(
     folder = check_out_dir(out_dir)
     if not isinstance(data, MnistData):
         data = load_mnist(data, limit=limit, seed=seed, progress=progress)
+    digit, index = settings.orbit
+    n_images = int(np.count_nonzero(data.y_train == digit))
+    if "rotation" in settings.datasets and index >= n_images:
+        raise InvalidInputError(
+            f"the training data has {n_images} images of digit {digit}, so no index {index}",
+            param="orbit",
+        )
     store = store or Store(progress=progress)
     plain = asdict(settings)
     described = data.describe()
