@@ -20,9 +20,8 @@ per iteration.
 
 Optimiser: Levenberg–Marquardt, not stochman's Adam. The energy is a sum of squares, so the
 finite-difference Jacobians already give its Gauss-Newton matrix (block tridiagonal, solved as a
-band in ``O(N d³)``), and each step uses the curvature Adam has to discover: it stops in tens of
-iterations where Adam used its whole budget and rarely met the tolerance, at the same energies
-(BENCHMARKS.md, "interpolate --methods").
+band in ``O(N d³)``), and each step uses the curvature a first-order method has to discover;
+the solve's time on full MNIST is in BENCHMARKS.md (``benchmarks/bench_methods.py``).
 
 Relu decoders make the energy piecewise smooth: at a minimum on a kink the gradient need not
 vanish (on dense relu decoders it stayed between 1e-2 and 0.3 in the relative norm below while
