@@ -11,10 +11,10 @@ from a real run.
 # %%
 from manifoldviz_gallery.build import script_settings
 
+from manifoldviz import run_study
 from manifoldviz.experiments.overfitting import OverfittingConfig
-from manifoldviz.reports.studies import run_study
 
-settings = script_settings(__file__)
+settings = script_settings()
 config = OverfittingConfig(
     data=settings.data,
     seed=settings.seed,

@@ -10,10 +10,10 @@ spurious correlations that do not generalize. Solid line: noise; dashed: zeros.
 # %%
 from manifoldviz_gallery.build import script_settings
 
+from manifoldviz import run_study
 from manifoldviz.experiments.noise_channels import NoiseChannelsConfig
-from manifoldviz.reports.studies import run_study
 
-settings = script_settings(__file__)
+settings = script_settings()
 config = NoiseChannelsConfig(
     data=settings.data,
     seed=settings.seed,

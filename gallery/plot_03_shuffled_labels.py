@@ -10,10 +10,10 @@ test accuracy on true labels falling as the fraction rises (after Zhang et al., 
 # %%
 from manifoldviz_gallery.build import script_settings
 
+from manifoldviz import run_study
 from manifoldviz.experiments.shuffled_labels import ShuffledLabelsConfig
-from manifoldviz.reports.studies import run_study
 
-settings = script_settings(__file__)
+settings = script_settings()
 config = ShuffledLabelsConfig(
     data=settings.data,
     seed=settings.seed,

@@ -11,9 +11,9 @@ uses only the measures that passed.
 # %%
 from manifoldviz_gallery.build import script_settings
 
-from manifoldviz.reports.interpolation import interpolate
+from manifoldviz import interpolate
 
-settings = script_settings(__file__)
+settings = script_settings()
 result = interpolate(
     3,
     8,

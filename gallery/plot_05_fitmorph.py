@@ -10,10 +10,10 @@ points, the robust model does better than the overfit one.
 # %%
 from manifoldviz_gallery.build import script_settings
 
+from manifoldviz import run_study
 from manifoldviz.experiments.fitmorph import FitMorphConfig
-from manifoldviz.reports.studies import run_study
 
-settings = script_settings(__file__)
+settings = script_settings()
 config = FitMorphConfig(
     seed=settings.seed,
     n_epochs=400 if settings.quick else 1500,

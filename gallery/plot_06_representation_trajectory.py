@@ -18,7 +18,7 @@ from manifoldviz.reports.trajectory import save_report
 from manifoldviz.trajectories import projection
 from manifoldviz.trajectories.trajectory import TrajectoryConfig, run
 
-settings = script_settings(__file__)
+settings = script_settings()
 config = TrajectoryConfig(
     data=settings.data,
     seed=settings.seed,

@@ -16,7 +16,7 @@ from manifoldviz.figures.style import save_drawing
 from manifoldviz.figures.trajectory import draw_weight_space
 from manifoldviz.trajectories.trajectory import TrajectoryConfig, run
 
-settings = script_settings(__file__)
+settings = script_settings()
 # The same runs as the representation trajectory (plot_06), true and shuffled labels: their
 # recordings are reused, not retrained.
 config = TrajectoryConfig(

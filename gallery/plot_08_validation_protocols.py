@@ -11,10 +11,10 @@ actually used.
 # %%
 from manifoldviz_gallery.build import script_settings
 
+from manifoldviz import run_study
 from manifoldviz.experiments.validation import ValidationConfig
-from manifoldviz.reports.studies import run_study
 
-settings = script_settings(__file__)
+settings = script_settings()
 config = ValidationConfig(
     data=settings.data,
     seed=settings.seed,

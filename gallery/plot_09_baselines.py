@@ -11,10 +11,10 @@ accuracy and the minority class's recall tell a model that learned from one that
 # %%
 from manifoldviz_gallery.build import script_settings
 
+from manifoldviz import run_study
 from manifoldviz.experiments.baselines import BaselineConfig
-from manifoldviz.reports.studies import run_study
 
-settings = script_settings(__file__)
+settings = script_settings()
 config = BaselineConfig(
     data=settings.data,
     seed=settings.seed,

@@ -11,10 +11,10 @@ low-dimensional manifold, which is why it hurts the classifier.
 # %%
 from manifoldviz_gallery.build import script_settings
 
+from manifoldviz import run_study
 from manifoldviz.experiments.intrinsic_dimension import ManifoldConfig
-from manifoldviz.reports.studies import run_study
 
-settings = script_settings(__file__)
+settings = script_settings()
 config = ManifoldConfig(
     data=settings.data,
     seed=settings.seed,

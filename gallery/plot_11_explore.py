@@ -13,7 +13,7 @@ from manifoldviz_gallery.build import script_settings
 
 from manifoldviz import explore
 
-settings = script_settings(__file__)
+settings = script_settings()
 lab = explore(
     3,
     8,

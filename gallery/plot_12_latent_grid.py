@@ -11,9 +11,9 @@ endpoint codes and the mean code.
 # %%
 from manifoldviz_gallery.build import script_settings
 
-from manifoldviz.reports.interpolation import interpolate
+from manifoldviz import interpolate
 
-settings = script_settings(__file__)
+settings = script_settings()
 limit = 1500 if settings.quick else None
 variants = {"latent_2": 2, "latent_16": 16}
 

@@ -11,9 +11,9 @@ interpolation stays close to the manifold and when it does not.
 # %%
 from manifoldviz_gallery.build import script_settings
 
-from manifoldviz.reports.compare_paths import compare_paths
+from manifoldviz import compare_paths
 
-settings = script_settings(__file__)
+settings = script_settings()
 
 # %%
 # Dense autoencoders and VAEs at several latent sizes, trained on each manifold's images.

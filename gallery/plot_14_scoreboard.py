@@ -11,9 +11,9 @@ ones.
 # %%
 from manifoldviz_gallery.build import script_settings
 
-from manifoldviz.reports.compare_paths import compare_paths
+from manifoldviz import compare_paths
 
-settings = script_settings(__file__)
+settings = script_settings()
 
 # %%
 # The full scoreboard of BENCHMARKS.md is `manifoldviz compare-paths` (three models, three seeds).

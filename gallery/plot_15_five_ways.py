@@ -13,9 +13,9 @@ digits only the classifier can say what each frame looks like.
 # %%
 from manifoldviz_gallery.build import script_settings
 
-from manifoldviz.reports.five_ways import five_ways
+from manifoldviz import five_ways
 
-settings = script_settings(__file__)
+settings = script_settings()
 ways = five_ways(
     3,
     8,

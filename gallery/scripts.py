@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,14 +32,17 @@ class ScriptSettings:
     data: str | None
 
 
-def script_settings(script: str) -> ScriptSettings:
-    """Settings for the gallery script at path ``script`` (pass ``__file__``).
+def script_settings(script: str | None = None) -> ScriptSettings:
+    """Settings for the gallery script at path ``script`` (by default the running one).
+
+    The running script is ``sys.argv[0]``, which the gallery build, sphinx-gallery and
+    ``python gallery/plot_NN_topic.py`` all set to the script's path.
 
     Run by :func:`~manifoldviz_gallery.build.build` they come from the environment; run on its
     own, a script writes into ``gallery_output/<script name>/`` in full mode with seed 0 and the
     default MNIST source.
     """
-    name = Path(script).stem
+    name = Path(script if script is not None else sys.argv[0]).stem
     root = Path(os.environ.get(ENV_OUT, "gallery_output"))
     out_dir = root / name
     out_dir.mkdir(parents=True, exist_ok=True)

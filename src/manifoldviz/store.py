@@ -89,7 +89,7 @@ Builder = Callable[[Path], Mapping[str, Any] | None]
 
 
 class Store:
-    """Cache entries under ``root`` (default :func:`cache_root`).
+    """Cache entries under ``root`` (default :func:`~manifoldviz.store.cache_root`).
 
     Parameters
     ----------

@@ -11,9 +11,10 @@ How paths are measured on them (distances, smoothness) is in
 :mod:`manifoldviz.interpolation.known_manifold`.
 
 For each, :class:`KnownManifold` holds the images on a fine grid of the parameter, and the exact
-distance of any image to the manifold is the minimum over that grid (:meth:`~KnownManifold.
-nearest`), with the parameter where it is reached. :func:`as_mnist_data` makes a training set
-that the autoencoders train on like any other data.
+distance of any image to the manifold is the minimum over that grid (:meth:`KnownManifold.nearest
+<manifoldviz.data.known_manifolds.KnownManifold.nearest>`), with the parameter where it is
+reached. :func:`as_mnist_data` makes a training set that the autoencoders train on like any other
+data.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ METHOD_COLOURS = {
     "geodesic": OKABE_ITO["green"],
     "isomap": OKABE_ITO["purple"],
 }
+#: Each path method's name on figures and in legends.
 METHOD_LABELS = {
     "pixel": "pixel space",
     "transport": "optimal transport",

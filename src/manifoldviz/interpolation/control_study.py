@@ -27,6 +27,7 @@ from manifoldviz.statistics import auroc, paired_auroc_interval
 SEPARATES_BLENDS = 0.75
 #: Below this AUROC a measure ranks blurred digits better than real ones: it rewards blur.
 REWARDS_BLUR = 0.5
+#: The control images every measure is checked on, in the order tables show them.
 CONTROL_GROUPS = ("real", "blurred", "blend", "decoded")
 
 
@@ -131,12 +132,13 @@ class MeasureCheck:
 
 @dataclass(frozen=True)
 class ControlStudy:
-    """Every measure checked on the controls; :attr:`kept` are the ones verdicts may use.
+    """Every measure checked on the controls; ``kept`` are the ones verdicts may use.
 
     Parameters
     ----------
     checks
-        One :class:`MeasureCheck` per measure, in :data:`MEASURES` order.
+        One :class:`MeasureCheck` per measure, in
+        :data:`~manifoldviz.interpolation.measures.MEASURES` order.
     n_images
         Images per control group.
     """

@@ -77,7 +77,8 @@ def judges_for(
     Returns
     -------
     tuple
-        The calibrated :class:`Judges` and the :class:`ControlStudy`.
+        The calibrated :class:`~manifoldviz.interpolation.measures.Judges` and the
+        :class:`~manifoldviz.interpolation.control_study.ControlStudy`.
     """
     if mlp.features is None:
         raise ManifoldvizError("the classifier has no feature layer; rebuild it")

@@ -26,7 +26,8 @@ the solve's time on full MNIST is in BENCHMARKS.md (``benchmarks/bench_methods.p
 Relu decoders make the energy piecewise smooth: at a minimum on a kink the gradient need not
 vanish (on dense relu decoders it stayed between 1e-2 and 0.3 in the relative norm below while
 the energy was constant to seven digits). The optimisation therefore also stops, converged, when
-the energy has stopped falling; :attr:`GeodesicSolution.reason` says which rule ended it.
+the energy has stopped falling; the ``reason`` of the :class:`GeodesicSolution` says which rule
+ended it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The path stage: every way from image A to image B, behind one call, :func:`path`.
+"""The path stage: every way from image A to image B, behind one call (``path``).
 
 A method turns the two endpoint images into ``n_steps`` frames, using the autoencoder where it
 needs one:
@@ -45,6 +45,7 @@ LATENT_METHODS: tuple[Method, ...] = ("linear", "slerp", "geodesic", "isomap")
 GRAPH_NEIGHBOURS = 10
 #: Points on the discrete geodesic (stochman's choice) and decoded points per graph edge.
 GEODESIC_POINTS = 20
+#: Decoded points per Isomap graph edge, before the path is resampled to even steps.
 GRAPH_SUBSTEPS = 4
 #: Part of the graph's cache key: a change to how it is built never reuses an old one.
 GRAPH_VERSION = 2
@@ -203,7 +204,7 @@ def path(
     Parameters
     ----------
     method
-        One of :data:`METHODS`.
+        One of :data:`~manifoldviz.choices.METHODS`.
     autoencoder
         Has ``encode`` and ``decode`` on flattened [0, 1] images (a VAE's mean code).
     x_a, x_b

@@ -178,7 +178,7 @@ def verdicts(
 class Morph:
     """Each method's path between two test digits and the per-frame evidence (plain data).
 
-    ``frames`` maps each method (:data:`~manifoldviz.interpolation.methods.METHODS`) to a float32
+    ``frames`` maps each method (:data:`~manifoldviz.choices.METHODS`) to a float32
     array (n_steps, 28, 28) in [0, 1]; pixel-space paths start and end exactly at the two
     endpoint images (their reconstructions, with ``endpoints="reconstructed"``). ``evidence``
     maps each method to one :class:`~manifoldviz.interpolation.evidence.FrameEvidence` per
@@ -363,7 +363,7 @@ def morph(
     a, b
         The endpoint digits (0-9); may be equal (two different images of that digit).
     methods
-        The paths to draw, in order, from :data:`~manifoldviz.interpolation.methods.METHODS`:
+        The paths to draw, in order, from :data:`~manifoldviz.choices.METHODS`:
         ``"pixel"`` (cross-fade), ``"transport"`` (optimal transport), ``"linear"`` and
         ``"slerp"`` (straight latent paths), ``"geodesic"`` (the decoder's shortest curve),
         ``"isomap"`` (through the training images' neighbour graph).

@@ -151,7 +151,7 @@ class NearestIndex:
         ndarray
             (N,) float32 distances: a brute-force search's, up to float32 rounding (the rows
             read are compared by direct differences, which round less than the brute-force
-            expansion |f|² - 2 f·r + |r|²).
+            expansion ``|f|² - 2 f·r + |r|²``).
         """
         x = np.asarray(frames, np.float32).reshape(len(frames), len(self.mean)) * self.scale
         best = np.concatenate(
@@ -190,7 +190,7 @@ def _coordinates(
     centred: FloatArray, basis: FloatArray
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.float64]]:
     """Coordinates of centred rows in the basis, the length of what the basis misses, and the
-    rows' squared lengths (Pythagoras, in float64: |missed|² = |row|² - |inside|²)."""
+    rows' squared lengths (Pythagoras, in float64: ``|missed|² = |row|² - |inside|²``)."""
     inside = centred @ basis
     whole = np.einsum("ij,ij->i", centred, centred, dtype=np.float64)
     kept = np.einsum("ij,ij->i", inside, inside, dtype=np.float64)

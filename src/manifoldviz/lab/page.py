@@ -207,7 +207,7 @@ class ExplorePage:
         Returns
         -------
         MnistData
-            ``x_train`` and ``y_train`` are :attr:`graph_x` and :attr:`graph_y`, in the page's
+            ``x_train`` and ``y_train`` are ``graph_x`` and ``graph_y``, in the page's
             order (a graph path's indices are rows of them).
         """
         return _graph_data(self.graph_x, self.graph_y, self.settings.get("data", {}))
@@ -227,7 +227,7 @@ class ExplorePage:
         Returns
         -------
         GraphSource
-            :meth:`graph_data` with :attr:`graph`.
+            :meth:`graph_data` with ``graph``.
         """
         return GraphSource(self.graph_data(), store or Store(), _graph=self.graph)
 

@@ -20,6 +20,7 @@ import numpy as np
 from manifoldviz.arrays import FloatArray
 from manifoldviz.models.dense_runtime import ACTIVATIONS
 
+#: The Keras layer types this numpy runtime can run.
 LAYERS = ("Reshape", "Flatten", "Dense", "Conv2D", "Conv2DTranspose")
 
 
