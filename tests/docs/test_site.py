@@ -73,6 +73,18 @@ def test_gallery_examples_carry_code_figures_downloads_and_run_times(site: Path)
     assert index.count("sphx-glr-thumbcontainer") >= 15
 
 
+def test_no_example_takes_over_a_minute_in_quick_mode(site: Path) -> None:
+    pages = sorted((site / "examples").glob("plot_*.html"))
+    assert len(pages) >= 15
+    for page in pages:
+        found = re.search(
+            r"Total running time of the script:\s*\(\s*(\d+) minutes\s*([\d.]+) seconds\)",
+            re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")),
+        )
+        assert found, page.name
+        assert 60 * int(found.group(1)) + float(found.group(2)) < 60, page.name
+
+
 def test_api_pages_link_back_to_the_examples_that_use_them(site: Path) -> None:
     page = (site / "api/generated/manifoldviz.interpolate.html").read_text(encoding="utf-8")
     assert "Examples using" in page and "plot_04_interpolation.html" in page
@@ -90,6 +102,7 @@ def test_cli_reference_is_the_commands_own_help(site: Path) -> None:
 
 
 def test_the_notebook_is_rendered_executed(site: Path) -> None:
+    # myst-nb runs gallery/chapter5.ipynb top to bottom and fails the build on any error
     page = (site / "notebooks/chapter5.html").read_text(encoding="utf-8")
     assert "best epoch:" in page and "data:image/gif" in page
 

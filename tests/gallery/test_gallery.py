@@ -1,4 +1,6 @@
-"""The gallery: script format, a real quick build, the page in a real browser, the notebook."""
+"""The gallery: script format, a real quick build, the page in a real browser.
+
+The chapter notebook is executed by the documentation build (``tests/docs/test_site.py``)."""
 
 from __future__ import annotations
 
@@ -286,32 +288,6 @@ def test_page_loads_in_a_real_browser(quick_build: Path, tmp_path: Path) -> None
         assert image.size == (1300, 2400)
         colours = image.convert("RGB").getcolors(1 << 20) or []
     assert len(colours) > 100  # figures rendered, not an empty or error page
-
-
-@pytest.mark.slow
-def test_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    notebook = nbformat.read(default_scripts_dir() / "chapter5.ipynb", as_version=4)
-    env_before = os.environ.get("MANIFOLDVIZ_GALLERY_QUICK")
-    os.environ["MANIFOLDVIZ_GALLERY_QUICK"] = "1"
-    try:
-        nbclient.NotebookClient(
-            notebook,
-            timeout=600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(tmp_path)}},
-        ).execute()
-    finally:
-        if env_before is None:
-            os.environ.pop("MANIFOLDVIZ_GALLERY_QUICK", None)
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    assert any(
-        "image/gif" in o.get("data", {}).get("text/html", "")
-        or "data:image/gif" in str(o.get("data", {}))
-        for o in outputs
-    )
 
 
 def test_script_runs_on_its_own(tmp_path: Path) -> None:
