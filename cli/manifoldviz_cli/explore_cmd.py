@@ -21,6 +21,7 @@ from manifoldviz_cli.options import (
 @click.command(
     epilog=examples(
         "manifoldviz explore --out explore.html",
+        "manifoldviz explore --models dense:16,vae:2 --out explore.html",
         "manifoldviz explore --pair 4 9 --per-class 8 --seed 1 --out lab.html",
         "manifoldviz explore --data ../shared/data/mnist.npz --map-points 3000",
     ),
@@ -56,7 +57,15 @@ from manifoldviz_cli.options import (
     help="Test digits drawn on the latent map (the default page stays under 6 MB).",
 )
 @autoencoder_options(
-    ("dense", "conv"), "Autoencoder architecture; the page runs the dense one in the browser."
+    ("dense", "vae", "conv"),
+    "Autoencoder architecture; the page runs dense and vae (conv does not run in the page).",
+)
+@click.option(
+    "--models",
+    metavar="ARCH:LATENT,...",
+    default=None,
+    help="Several autoencoders in one page, switchable in it, like dense:16,vae:2 "
+    "(instead of --model/--latent; two fit the 6 MB budget).",
 )
 @seed_option(
     "Picks the palette and the map's digits: another seed, another pick (the models stay)."
@@ -72,6 +81,7 @@ def explore(
     map_points: int,
     model: str,
     latent_dim: int,
+    models: str | None,
     seed: int,
     limit: int | None,
     data: str | None,
@@ -83,14 +93,24 @@ def explore(
     Pick A and B from real test digits (or type two digits, or draw one), move t with the
     slider or the arrow keys, and watch the pixel-space and latent-space frames side by side
     with the classifier's verdict, the per-frame evidence curves and both paths on a map of the
-    test set's latent codes. The models run in the page, so every frame is computed live.
+    test set's latent plane (hover anywhere to decode it). The models run in the page, so
+    every frame is computed live; --models puts several in one page, switchable in it. The
+    view (pair, t, path, model) is kept in the page's link, so a copied link reopens it.
     --seed picks the palette digits; --model-seed trains the cached models (changing --seed
     never retrains).
     """
     from manifoldviz.lab.page import explore as build_page
+    from manifoldviz.lab.page_models import parse_models
     from manifoldviz.lab.payload import check_page_path
 
+    context = click.get_current_context()
+    if models is not None and any(
+        context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        for name in ("model", "latent_dim")
+    ):
+        raise click.UsageError("give --models or --model/--latent, not both")
     check_page_path(out)
+    chosen = parse_models(models) if models is not None else None
     page = build_page(
         *pair,
         seed=seed,
@@ -99,6 +119,7 @@ def explore(
         limit=limit,
         model=model,
         latent_dim=latent_dim,
+        models=chosen,
         per_class=per_class,
         map_points=map_points,
         progress=progress_printer(quiet),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,20 +18,19 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
+from lab_pages import OpenPage, open_page, page_of_shape
 
 from manifoldviz.data.transforms import flatten_scaled
 from manifoldviz.errors import InvalidInputError, ManifoldvizError, PathError
 from manifoldviz.interpolation.control_study import ControlStudy, MeasureCheck
-from manifoldviz.interpolation.isomap import NeighbourGraph, neighbour_graph
+from manifoldviz.interpolation.isomap import NeighbourGraph
 from manifoldviz.interpolation.measures import MEASURES
-from manifoldviz.interpolation.methods import GRAPH_NEIGHBOURS
 from manifoldviz.lab import payload
 from manifoldviz.lab.page import ExplorePage, explore
 from manifoldviz.lab.payload import (
     GRAPH_POINTS,
     SHOWN_MEASURES,
     check_page_path,
-    fit_projection,
     measures_payload,
     pack_array,
     pick_graph,
@@ -41,7 +38,6 @@ from manifoldviz.lab.payload import (
     pick_palette,
     unpack_array,
 )
-from manifoldviz.models.dense_runtime import DenseStack
 from manifoldviz_cli.main import cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -58,6 +54,7 @@ SHAPES = array_shapes(min_dims=1, max_dims=3, max_side=12)
 @settings(max_examples=60, deadline=None)
 @given(
     arrays(np.float32, SHAPES, elements=st.floats(allow_nan=True, width=32))
+    | arrays(np.float16, SHAPES, elements=st.floats(allow_nan=True, width=16))
     | arrays(np.int32, SHAPES)
     | arrays(np.uint8, SHAPES)
 )
@@ -68,31 +65,8 @@ def test_packed_arrays_come_back_bit_for_bit(array: np.ndarray) -> None:
 
 
 def test_packing_refuses_other_dtypes() -> None:
-    with pytest.raises(TypeError, match="float32, int32 or uint8"):
+    with pytest.raises(TypeError, match="float32, float16, int32 or uint8"):
         pack_array(np.zeros(3, np.float64))
-
-
-def test_projection_is_the_first_two_principal_components(seed: int) -> None:
-    from sklearn.decomposition import PCA
-
-    generator = np.random.default_rng(seed)
-    z = (generator.standard_normal((400, 6)) * [5, 3, 1, 0.5, 0.2, 0.1] + 7).astype(np.float32)
-    projection = fit_projection(z)
-    reference = PCA(n_components=2).fit(z)
-    np.testing.assert_allclose(
-        np.abs(projection.components), np.abs(reference.components_), atol=1e-4
-    )
-    np.testing.assert_allclose(projection.explained, reference.explained_variance_ratio_, rtol=1e-4)
-    np.testing.assert_allclose(
-        projection.components @ projection.components.T, np.eye(2), atol=1e-5
-    )
-    points = projection(z)
-    assert points.dtype == np.float32 and points.shape == (400, 2)
-    np.testing.assert_allclose(points.mean(axis=0), 0, atol=1e-3)
-    # signs are fixed: the same codes, shuffled, give the same map
-    again = fit_projection(z[generator.permutation(len(z))])
-    np.testing.assert_allclose(again.components, projection.components, atol=1e-5)
-    assert np.all(projection.components[np.arange(2), np.abs(projection.components).argmax(1)] > 0)
 
 
 def test_palette_offers_every_class_and_the_asked_pair(tiny_mnist, seed: int) -> None:
@@ -185,79 +159,16 @@ def test_page_measures_are_the_catalogues() -> None:
 
 
 def test_conv_is_refused_before_any_data_is_read() -> None:
-    with pytest.raises(InvalidInputError, match="needs a dense model") as caught:
+    with pytest.raises(InvalidInputError, match="conv autoencoder: its convolutions") as caught:
         explore(3, 8, model="conv", data="no-such-file.npz")
-    assert caught.value.param == "model"
+    assert caught.value.param == "models"
 
 
 # ---------------------------------------------------------------- the page, without training
 
 
-def _stack(generator: np.random.Generator, sizes: list[int], activations: list[str]) -> DenseStack:
-    weights: list[np.ndarray] = []
-    for n_in, n_out in itertools.pairwise(sizes):
-        weights.append(
-            (generator.standard_normal((n_in, n_out)) / np.sqrt(n_in)).astype(np.float32)
-        )
-        weights.append((0.1 * generator.standard_normal(n_out)).astype(np.float32))
-    return DenseStack(weights, activations)
-
-
-def page_of_shape(
-    mnist: Any,
-    *,
-    n_map: int,
-    seed: int = 0,
-    n_graph: int = GRAPH_POINTS,
-    graph: NeighbourGraph | None = None,
-) -> ExplorePage:
-    """A page with the real models' shapes and untrained weights, on real digits."""
-    generator = np.random.default_rng(seed)
-    encoder = _stack(generator, [784, 256, 16], ["relu", "linear"])
-    decoder = _stack(generator, [16, 256, 784], ["relu", "sigmoid"])
-    mlp = _stack(generator, [784, 512, 10], ["relu", "softmax"])
-    x = np.concatenate([mnist.x_test, mnist.x_train])[:n_map]
-    y = np.concatenate([mnist.y_test, mnist.y_train])[:n_map]
-    z = encoder(flatten_scaled(x))
-    projection = fit_projection(z)
-    index, pair = pick_palette(mnist.y_test, 3, 8, per_class=5, seed=seed)
-    graph_index = pick_graph(mnist.y_train, n_graph, seed=seed)
-    graph_x = mnist.x_train[graph_index]
-    return ExplorePage(
-        encoder=encoder,
-        decoder=decoder,
-        classifier=mlp,
-        palette_x=mnist.x_test[index],
-        palette_y=mnist.y_test[index],
-        palette_index=index,
-        map_x=x,
-        map_y=y,
-        map_index=np.arange(len(x)),
-        map_xy=projection(z),
-        projection=projection,
-        graph_x=graph_x,
-        graph_y=mnist.y_train[graph_index],
-        graph_index=graph_index,
-        graph=graph or neighbour_graph(graph_x, k=GRAPH_NEIGHBOURS),
-        pair=pair,
-        settings={
-            "seed": seed,
-            "model_seed": 0,
-            "autoencoder": {"architecture": "dense", "latent_dim": 16},
-            "data": mnist.describe(),
-        },
-    )
-
-
-@pytest.fixture(scope="module")
-def sample_mnist():
-    from manifoldviz.data.sources import load_mnist
-
-    return load_mnist("sample")
-
-
-def test_default_page_fits_the_size_budget(sample_mnist) -> None:
-    page = page_of_shape(sample_mnist, n_map=5000)
+def test_a_two_model_page_fits_the_size_budget(sample_mnist) -> None:
+    page = page_of_shape(sample_mnist, n_map=5000, models=(("dense", 16), ("vae", 2)))
     assert page.graph.n == GRAPH_POINTS  # the default graph, on as many training digits
     text = page.html()
     assert len(text.encode("utf-8")) < MAX_PAGE_BYTES
@@ -302,8 +213,13 @@ def run(*args: str):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--model", "vae"], "--model"),
-        (["--model", "conv"], "needs a dense model"),
+        (["--model", "mlp"], "--model"),
+        (["--model", "conv"], "its convolutions do not run in the page"),
+        (["--models", "conv:16"], "its convolutions do not run in the page"),
+        (["--models", "dense:99"], "--models"),
+        (["--models", "dense"], "ARCHITECTURE:LATENT"),
+        (["--models", "dense:16,vae:2,dense:8"], "over the 6 MB budget"),
+        (["--models", "dense:16", "--latent", "8"], "not both"),
         (["--out", "missing-folder/lab.html"], "--out"),
         (["--out", "lab.png"], "--out"),
         (["--pair", "3", "10"], "--pair"),
@@ -378,57 +294,6 @@ def test_a_new_pick_reuses_the_models(lab: ExplorePage, tiny_mnist) -> None:
 # ---------------------------------------------------------------- in a real browser (slow)
 
 
-@dataclass
-class OpenPage:
-    page: Any
-    errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def text(self, element_id: str) -> str:
-        return str(self.page.inner_text(f"#{element_id}"))
-
-    def pixels(self, selector: str) -> list[int]:
-        return list(
-            self.page.evaluate(
-                "s => Array.from(document.querySelector(s).getContext('2d')"
-                ".getImageData(0, 0, 28, 28).data)",
-                selector,
-            )
-        )
-
-    def check_clean(self) -> None:
-        assert self.errors == []
-        leaving = [u for u in self.requests if not u.startswith(("file:", "data:"))]
-        assert leaving == []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip("needs Debian's chromium (installed by .ci/run)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
-def open_page(browser: Any, path: Path) -> OpenPage:
-    page = browser.new_page(viewport={"width": 1320, "height": 1000})
-    opened = OpenPage(page)
-    page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: opened.errors.append(str(e)))
-    page.on("request", lambda r: opened.requests.append(r.url))
-    page.goto(path.as_uri())
-    page.wait_for_function(
-        "window.lab && (window.lab.loaded || document.getElementById('status')"
-        ".textContent.startsWith('The page could not'))",
-        timeout=60_000,
-    )
-    assert page.evaluate("window.lab.loaded"), opened.text("status")
-    return opened
-
-
 @pytest.mark.slow
 def test_page_computes_what_python_computes(
     lab: ExplorePage, lab_path: Path, browser: Any, tiny_mnist, seed: int
@@ -451,7 +316,6 @@ def test_page_computes_what_python_computes(
             reconstructed: rows(n.reconstruct, x),
             probabilities: rows(n.classify, x),
             codes: rows(n.encode, x),
-            projected: x.map(v => n.project(n.encode(v))),
           };
         }""",
         [z.tolist(), x.tolist()],
@@ -465,11 +329,8 @@ def test_page_computes_what_python_computes(
     for name, want in expected.items():
         difference = np.abs(np.asarray(got[name]) - want).max()
         assert difference <= 1e-4, (name, difference)
-    # codes are O(10): compare them, and where they land on the map, relative to their scale
+    # codes are O(10): compare them relative to their scale
     np.testing.assert_allclose(got["codes"], lab.encoder(x), rtol=1e-5, atol=1e-4)
-    np.testing.assert_allclose(
-        got["projected"], lab.projection(lab.encoder(x)), rtol=1e-5, atol=1e-4
-    )
     opened.check_clean()
 
 
@@ -499,8 +360,8 @@ def test_choosing_sliding_and_drawing_change_what_is_shown(lab_path: Path, brows
     assert opened.pixels("#frame-pixel canvas") == opened.pixels("#slot-a canvas")
 
     # choosing a pair: A, then B, from the palette
-    page.click('#palette canvas[title^="test digit 1 "]')
-    page.click('#palette canvas[title^="test digit 7 "]')
+    page.click('#palette .thumb[title^="test digit 1 "]')
+    page.click('#palette .thumb[title^="test digit 7 "]')
     assert "test digit 1" in opened.text("what-a") and "test digit 7" in opened.text("what-b")
     assert opened.pixels("#frame-pixel canvas") == opened.pixels("#slot-a canvas")
     page.focus("#t")
@@ -553,16 +414,17 @@ def test_choosing_sliding_and_drawing_change_what_is_shown(lab_path: Path, brows
     page.keyboard.press("Home")
     assert opened.pixels("#frame-pixel canvas") == opened.pixels("#drawn")
 
-    # the map: hovering a point shows its digit, clicking it uses it
+    # the map: hovering a test digit's dot shows that digit, clicking it uses it
     page.click("#slot-b")
     page.locator("#map").scroll_into_view_if_needed()
     point = page.evaluate(
         "(() => { const c = document.getElementById('map'), r = c.getBoundingClientRect();"
         " const m = window.lab.map, s = r.width / c.width, i = m.nearest(m.screen[0], m.screen[1]);"
-        " return [r.left + m.screen[0] * s, r.top + m.screen[1] * s, m.map.y[i]]; })()"
+        " return [r.left + m.screen[0] * s, r.top + m.screen[1] * s, m.y[i]]; })()"
     )
     page.mouse.move(point[0], point[1])
-    assert page.is_visible("#tooltip") and opened.text("tooltip-text").startswith(f"{point[2]} ·")
+    assert page.is_visible("#tooltip")
+    assert opened.text("tooltip-text").startswith(f"test digit {point[2]} (#")
     page.mouse.click(point[0], point[1])
     assert opened.text("what-b").startswith(f"test digit {point[2]}")
 
@@ -590,7 +452,7 @@ def test_measure_words_on_the_page_come_from_the_payload(
     page = page_of_shape(sample_mnist, n_map=200)
     opened = open_page(browser, page.save(tmp_path / "lab.html"))
     charts = opened.page.evaluate(CHARTS)
-    shown = page.payload()["measures"]
+    shown = page.payload()["models"][0]["measures"]
     assert [name for name, _, _ in charts] == [m["name"] for m in shown]
     for (_, title, evidence), m in zip(charts, shown, strict=True):
         assert title.startswith(capitalised(m["label"])) and evidence == "false"  # no study

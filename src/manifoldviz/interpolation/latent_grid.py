@@ -91,6 +91,40 @@ def prior_axes(
     return axes[0], axes[1]
 
 
+def plane_basis(
+    a: npt.ArrayLike, b: npt.ArrayLike, mean: npt.ArrayLike, *, seed: int = 0
+) -> npt.NDArray[np.float64]:
+    """Two orthonormal directions spanning the plane through codes ``a``, ``b`` and ``mean``.
+
+    The first points from the mean towards A, the second towards B at right angles (the lab
+    page computes the same in ``MV.planeBasis``). When A, B and the mean are on one line the
+    second direction is a seeded random one, at right angles to the first.
+
+    Parameters
+    ----------
+    a, b, mean
+        Latent codes (latent_dim,).
+    seed
+        Seeds the second direction in the degenerate case.
+
+    Returns
+    -------
+    numpy.ndarray
+        (2, latent_dim) float64, orthonormal rows.
+    """
+    a, b, mean = (np.asarray(v, np.float64) for v in (a, b, mean))
+    first = a - mean
+    if np.linalg.norm(first) < 1e-9:
+        first = b - mean
+    first = first / max(float(np.linalg.norm(first)), 1e-12)
+    second = (b - mean) - np.dot(b - mean, first) * first
+    if np.linalg.norm(second) < 1e-6 * max(float(np.linalg.norm(b - mean)), 1e-12):
+        second = rng(seed, "grid-plane").normal(size=len(first))
+        second -= np.dot(second, first) * first
+    second = second / np.linalg.norm(second)
+    return np.stack([first, second])
+
+
 def _decode_grid(
     decode: Callable[[FloatArray], FloatArray], codes: FloatArray, n: int
 ) -> FloatArray:
@@ -157,17 +191,8 @@ def latent_grid(
             marks=marks,
             axis_labels=("z₁", "z₂"),
         )
-    a, b = path_codes[0], path_codes[-1]
-    first = a - mean
-    if np.linalg.norm(first) < 1e-9:
-        first = b - mean
-    first = first / max(float(np.linalg.norm(first)), 1e-12)
-    second = (b - mean) - np.dot(b - mean, first) * first
-    if np.linalg.norm(second) < 1e-6 * max(float(np.linalg.norm(b - mean)), 1e-12):
-        second = rng(seed, "grid-plane").normal(size=dim)
-        second -= np.dot(second, first) * first
-    second = second / np.linalg.norm(second)
-    basis = np.stack([first, second])  # (2, dim), orthonormal
+    basis = plane_basis(path_codes[0], path_codes[-1], mean, seed=seed)
+    first, second = basis
     coords = (path_codes - mean) @ basis.T
     points = np.concatenate([coords, np.zeros((1, 2))])
     low, high = points.min(axis=0), points.max(axis=0)

@@ -1,12 +1,14 @@
 """The interpolation lab as one self-contained HTML page, and the object that holds it.
 
-:func:`explore` gets the cached dense autoencoder, classifier and control study from
-:func:`~manifoldviz.interpolation.morph.pair_models` (training them once if needed), picks a
-palette of real test digits, fits the latent map's projection, takes a class-stratified subset
-of the training digits with its Isomap graph (built once and cached), and returns an
-:class:`ExplorePage`. Its page carries the models' weights and the graph, so the browser
-decodes, encodes and classifies any frame and finds any graph path itself: any pair, any t, a
-digit drawn by hand. The page's JavaScript and CSS live beside this module in ``static/`` and
+:func:`explore` gets each cached autoencoder (one, or several to switch between), the
+classifier and their control studies from :func:`~manifoldviz.interpolation.morph.pair_models`
+(training them once if needed), picks a palette of real test digits and the map's digits (with
+their codes under every model), takes a class-stratified subset of the training digits with its
+Isomap graph (built once and cached), and returns an :class:`ExplorePage`. Its page carries the
+models' weights and the graph, so the browser decodes, encodes and classifies any frame, any
+point of the latent plane under the cursor, and finds any graph path itself: any pair, any t, a
+digit drawn by hand. The view (pair, t, path, model, map) lives in the page's URL fragment, so a
+copied link reopens it. The page's JavaScript and CSS live beside this module in ``static/`` and
 are inlined when the page is written; it makes no request, so it opens from ``file://`` with no
 network.
 """
@@ -16,7 +18,8 @@ from __future__ import annotations
 import html
 import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -25,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from manifoldviz.arrays import FloatArray
 from manifoldviz.atomic import write_bytes_atomic
 from manifoldviz.data.sources import MnistData, Source
 from manifoldviz.data.transforms import flatten_scaled
@@ -33,13 +35,19 @@ from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.figures.interpolation import PATH_COLOURS, PATH_LABELS
 from manifoldviz.figures.trajectory import DIGIT_COLOURS
 from manifoldviz.interpolation.control_study import ControlStudy
+from manifoldviz.interpolation.latent_grid import plane_basis
 from manifoldviz.interpolation.methods import GraphSource, training_graph
 from manifoldviz.interpolation.morph import check_digit, pair_models
+from manifoldviz.lab.page_models import (
+    NOT_IN_PAGE,
+    PageModel,
+    check_budget,
+    check_models,
+    rounded,
+)
 from manifoldviz.lab.payload import (
     GRAPH_POINTS,
-    LatentProjection,
     check_page_path,
-    fit_projection,
     graph_payload,
     measures_payload,
     methods_payload,
@@ -78,28 +86,25 @@ def _static(name: str) -> str:
 class ExplorePage:
     """Everything the interpolation lab shows, and ways to save and display it.
 
-    The models are the cached dense stacks themselves (``encoder``, ``decoder``,
-    ``classifier``), so the page computes exactly what :mod:`manifoldviz.models.dense_runtime`
-    computes. ``palette_x`` are the test digits offered as endpoints (uint8, n×28×28);
-    ``map_xy`` the projected latent codes of the map's test digits, ``projection`` the map
-    itself (any ``z`` lands at ``projection(z)``); ``graph_x`` the training digits of the
-    Isomap path and ``graph`` their neighbour graph (:meth:`graph_source` hands both to
+    The page runs its models as numpy runs :attr:`models` and :attr:`classifier` (the stacks
+    themselves, their weights rounded to float16 as the page carries them), so the page and
+    the library compute the same frames. ``palette_x`` are the test digits offered as endpoints
+    (uint8, n×28×28); ``map_x`` the test digits drawn on the latent map (each model carries
+    their codes); ``graph_x`` the training digits of the Isomap path and ``graph`` their
+    neighbour graph (:meth:`graph_source` hands both to
     :func:`~manifoldviz.interpolation.methods.path`, which then computes the page's Isomap
-    frames); ``study`` the control study that says which of the page's measures count as
-    evidence.
+    frames).
 
     Parameters
     ----------
-    encoder, decoder, classifier
-        The cached dense models, run in the page as they run in numpy.
+    models
+        The autoencoders the page switches between, the first shown when it opens.
+    classifier
+        The chapter's MLP, as the page runs it.
     palette_x, palette_y, palette_index
         The test digits offered as endpoints, their labels and test-set indices.
     map_x, map_y, map_index
         The test digits drawn on the latent map, their labels and test-set indices.
-    map_xy
-        Their latent codes, projected to the map's plane.
-    projection
-        The fitted linear projection of latent codes onto the map.
     graph_x, graph_y, graph_index
         The training digits of the Isomap graph (uint8, n×28×28), their labels and
         training-set indices.
@@ -109,12 +114,9 @@ class ExplorePage:
         The digits shown when the page opens.
     settings
         What produced the page: seeds, models, data source.
-    study
-        The models' control study (``None``: the page counts no measure as evidence).
     """
 
-    encoder: DenseStack
-    decoder: DenseStack
+    models: tuple[PageModel, ...]
     classifier: DenseStack
     palette_x: npt.NDArray[np.uint8]
     palette_y: npt.NDArray[np.uint8]
@@ -122,15 +124,55 @@ class ExplorePage:
     map_x: npt.NDArray[np.uint8]
     map_y: npt.NDArray[np.uint8]
     map_index: npt.NDArray[np.int64]
-    map_xy: FloatArray
-    projection: LatentProjection
     graph_x: npt.NDArray[np.uint8]
     graph_y: npt.NDArray[np.uint8]
     graph_index: npt.NDArray[np.int64]
     graph: NeighbourGraph
     pair: tuple[int, int]
     settings: dict[str, Any] = field(default_factory=dict)
-    study: ControlStudy | None = None
+
+    @property
+    def encoder(self) -> DenseStack:
+        """The first model's encoder (the one the page opens with)."""
+        return self.models[0].encoder
+
+    @property
+    def decoder(self) -> DenseStack:
+        """The first model's decoder."""
+        return self.models[0].decoder
+
+    @property
+    def study(self) -> ControlStudy | None:
+        """The first model's control study."""
+        return self.models[0].study
+
+    def plane(
+        self, model: int, z_a: npt.ArrayLike, z_b: npt.ArrayLike
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The map's plane for a pair: its origin and two orthonormal directions.
+
+        A 2-D model's map is its latent plane itself (origin 0, the axes z₁ and z₂); a larger
+        one's is the plane through A's code, B's code and the mean code of the map's digits
+        (:func:`~manifoldviz.interpolation.latent_grid.plane_basis`), as ``--grid`` draws it.
+
+        Parameters
+        ----------
+        model
+            Which of :attr:`models`.
+        z_a, z_b
+            The endpoints' codes under that model.
+
+        Returns
+        -------
+        tuple
+            ``origin`` (latent_dim,) and ``basis`` (2, latent_dim), float64: a map point (u, v)
+            decodes as ``origin + u * basis[0] + v * basis[1]``.
+        """
+        chosen = self.models[model]
+        if chosen.latent_dim == 2:
+            return np.zeros(2), np.eye(2)
+        mean = chosen.mean.astype(np.float64)
+        return mean, plane_basis(np.asarray(z_a), np.asarray(z_b), mean)
 
     def payload(self) -> dict[str, Any]:
         """The data the page reads at start: models, palette, map, measures and settings.
@@ -138,18 +180,31 @@ class ExplorePage:
         Returns
         -------
         dict
-            JSON-ready: packed weights, palette and map digits, the projection, the Isomap graph
+            JSON-ready: the classifier and each model (packed float16 weights, the map digits'
+            codes, the mean code, the measures it shows with its own control study's
+            judgement), the palette and map digits, the Isomap graph
             (:func:`~manifoldviz.lab.payload.graph_payload`), the methods offered
-            (:func:`~manifoldviz.lab.payload.methods_payload`), the measures shown
-            (:func:`~manifoldviz.lab.payload.measures_payload`), settings.
+            (:func:`~manifoldviz.lab.payload.methods_payload`), the models not offered and
+            why, and settings.
         """
         return {
-            "format": 3,
-            "nets": {
-                "encoder": net_payload(self.encoder),
-                "decoder": net_payload(self.decoder),
-                "classifier": net_payload(self.classifier),
-            },
+            "format": 4,
+            "classifier": net_payload(self.classifier),
+            "models": [
+                {
+                    "name": m.name,
+                    "label": m.label,
+                    "architecture": m.architecture,
+                    "latent_dim": m.latent_dim,
+                    "encoder": net_payload(m.encoder),
+                    "decoder": net_payload(m.decoder),
+                    "map_z": pack_array(m.map_z.astype(np.float16)),
+                    "mean": [float(v) for v in m.mean],
+                    "measures": measures_payload(m.study),
+                }
+                for m in self.models
+            ],
+            "not_in_page": [{"name": k, "reason": v} for k, v in NOT_IN_PAGE.items()],
             "palette": {
                 "x": pack_array(self.palette_x.reshape(len(self.palette_x), -1)),
                 "y": [int(v) for v in self.palette_y],
@@ -159,17 +214,12 @@ class ExplorePage:
                 "x": pack_array(self.map_x.reshape(len(self.map_x), -1)),
                 "y": [int(v) for v in self.map_y],
                 "index": [int(v) for v in self.map_index],
-                "xy": pack_array(self.map_xy),
-                "mean": [float(v) for v in self.projection.mean],
-                "components": [[float(v) for v in row] for row in self.projection.components],
-                "explained": [round(float(v), 4) for v in self.projection.explained],
             },
             "graph": graph_payload(self.graph_x, self.graph_y, self.graph_index, self.graph),
             "methods": methods_payload(),
             "pair": list(self.pair),
             "colours": {"digits": DIGIT_COLOURS, **PATH_COLOURS},
             "labels": PATH_LABELS,
-            "measures": measures_payload(self.study),
             "provenance": self.provenance(),
             "settings": self.settings,
         }
@@ -186,18 +236,17 @@ class ExplorePage:
         data = s["data"]
         where = Path(str(data["location"])).name if data["source"] != "sample" else "sample"
         accuracy = s.get("classifier_test_accuracy")
-        loss = s.get("autoencoder_test_loss")
-        models = (
-            f"Dense autoencoder (latent {s['autoencoder']['latent_dim']}"
-            + (f", test reconstruction loss {loss:.4f}" if loss is not None else "")
-            + ") and the chapter's MLP classifier"
-            + (f" (test accuracy {accuracy:.1%})" if accuracy is not None else "")
+        models = "; ".join(
+            m.label.capitalize()
+            + (f" (test reconstruction loss {m.test_loss:.4f})" if m.test_loss is not None else "")
+            for m in self.models
         )
         return (
-            f"{models}, trained on MNIST from {where} ({data['n_train']:,} train / "
-            f"{data['n_test']:,} test digits), model seed {s['model_seed']}. "
-            f"Map: {len(self.map_y):,} test digits, principal components of their latent codes "
-            f"({sum(self.projection.explained):.0%} of the variance). Isomap graph: "
+            f"{models}; the chapter's MLP classifier"
+            + (f" (test accuracy {accuracy:.1%})" if accuracy is not None else "")
+            + f". Trained on MNIST from {where} ({data['n_train']:,} train / "
+            f"{data['n_test']:,} test digits), model seed {s['model_seed']}; weights carried as "
+            f"float16. Map: {len(self.map_y):,} test digits' codes. Isomap graph: "
             f"{self.graph.n:,} training digits, k = {self.graph.k}. Palette seed {s['seed']}."
         )
 
@@ -289,6 +338,7 @@ def explore(
     limit: int | None = None,
     model: str = "dense",
     latent_dim: int = 16,
+    models: Sequence[tuple[str, int]] | None = None,
     per_class: int = 5,
     map_points: int = 5000,
     store: Store | None = None,
@@ -308,13 +358,17 @@ def explore(
     data, limit
         The MNIST source and subset size (see :func:`manifoldviz.load_mnist`), or loaded data.
     model, latent_dim
-        Autoencoder architecture and latent size. The page runs the models as matrix products,
-        so it needs the ``"dense"`` autoencoder.
+        The autoencoder when the page carries one (``models`` not given).
+    models
+        The autoencoders the page carries and switches between, as ``(architecture,
+        latent_dim)``, like ``[("dense", 16), ("vae", 2)]`` (the first is shown first). The
+        page runs them as matrix products, so ``"dense"`` and ``"vae"`` (its mean code); two
+        fit the 6 MB budget (:func:`~manifoldviz.lab.page_models.check_budget`, checked before
+        any training).
     per_class
         Test digits of each class offered as endpoints (1-20).
     map_points
-        Test digits drawn on the latent map (100-10,000; at most the test set). The default
-        page stays under 6 MB.
+        Test digits drawn on the latent map (100-10,000; at most the test set).
 
     The Isomap path runs on :data:`~manifoldviz.lab.payload.GRAPH_POINTS` training digits
     (class-stratified, picked by ``seed``; all of them when there are fewer), their graph built
@@ -327,45 +381,61 @@ def explore(
 
     Examples
     --------
-    >>> lab = explore(3, 8, data="sample")     # doctest: +SKIP
-    >>> lab.save("explore.html")              # doctest: +SKIP
+    >>> lab = explore(3, 8, models=[("dense", 16), ("vae", 2)])  # doctest: +SKIP
+    >>> lab.save("explore.html")  # doctest: +SKIP
     """
     a, b = check_digit(a, "a"), check_digit(b, "b")
-    if model != "dense":
-        raise InvalidInputError(
-            f"the explore page runs the autoencoder in the browser and needs a dense model, "
-            f"not {model!r}",
-            param="model",
-        )
+    wanted = check_models(models if models is not None else [(model, latent_dim)])
     if not 1 <= per_class <= 20:
         raise InvalidInputError(f"per-class must be 1-20, got {per_class}", param="per_class")
     if not 100 <= map_points <= 10_000:
         raise InvalidInputError(
             f"map points must be 100-10000, got {map_points}", param="map_points"
         )
+    check_budget(wanted, map_points=map_points, palette=10 * per_class, graph_points=GRAPH_POINTS)
     store = store or Store(progress=progress)
-    models = pair_models(
-        data,
-        model=model,
-        latent_dim=latent_dim,
-        model_seed=model_seed,
-        limit=limit,
-        store=store,
-        progress=progress,
-    )
-    data, ae, mlp = models.data, models.autoencoder, models.classifier
-    encoder, decoder = _as_dense(ae.encode, "encoder"), _as_dense(ae.decode, "decoder")
-    mlp_stack = _as_dense(mlp.predict_proba, "classifier")
-
-    palette_index, pair = pick_palette(data.y_test, a, b, per_class=per_class, seed=seed)
-    z_test = encoder(flatten_scaled(data.x_test))
-    projection = fit_projection(z_test)
+    page_models: list[PageModel] = []
+    classifier: DenseStack | None = None
+    accuracy = None
+    for architecture, size in wanted:
+        pair = pair_models(
+            data,
+            model=architecture,
+            latent_dim=size,
+            model_seed=model_seed,
+            limit=limit,
+            store=store,
+            progress=progress,
+        )
+        data = pair.data  # loaded once, shared by every model
+        if classifier is None:
+            classifier = rounded(_as_dense(pair.classifier.predict_proba, "classifier"))
+            accuracy = pair.classifier.info.get("test_accuracy")
+        page_models.append(
+            PageModel(
+                architecture=architecture,
+                latent_dim=size,
+                encoder=rounded(_as_dense(pair.autoencoder.encode, "encoder")),
+                decoder=rounded(_as_dense(pair.autoencoder.decode, "decoder")),
+                map_z=np.zeros((0, size), np.float32),
+                mean=np.zeros(size, np.float32),
+                study=pair.study,
+                test_loss=pair.autoencoder.info.get("test_loss"),
+            )
+        )
+    assert isinstance(data, MnistData) and classifier is not None
+    palette_index, first_pair = pick_palette(data.y_test, a, b, per_class=per_class, seed=seed)
     map_index = pick_map(data.y_test, map_points, seed=seed)
+    map_x = flatten_scaled(data.x_test[map_index])
+    for k, chosen in enumerate(page_models):
+        map_z = chosen.encoder(map_x)
+        page_models[k] = replace(chosen, map_z=map_z, mean=map_z.mean(axis=0, dtype=np.float64))
     graph_index = pick_graph(data.y_train, GRAPH_POINTS, seed=seed)
     graph_data = _graph_data(data.x_train[graph_index], data.y_train[graph_index], data.describe())
     graph = training_graph(
         graph_data, graph_data.x_train.reshape(len(graph_index), -1), store=store, progress=progress
     )
+    first = page_models[0]
     settings = {
         "digit_a": a,
         "digit_b": b,
@@ -374,30 +444,30 @@ def explore(
         "per_class": per_class,
         "map_points": len(map_index),
         "graph_points": len(graph_index),
-        "autoencoder": {"architecture": ae.spec.architecture, "latent_dim": ae.spec.latent_dim},
-        "autoencoder_test_loss": ae.info.get("test_loss"),
-        "classifier_test_accuracy": mlp.info.get("test_accuracy"),
+        "models": [
+            {"architecture": m.architecture, "latent_dim": m.latent_dim} for m in page_models
+        ],
+        "autoencoder": {"architecture": first.architecture, "latent_dim": first.latent_dim},
+        "autoencoder_test_loss": first.test_loss,
+        "classifier_test_accuracy": accuracy,
+        "weights": "float16",
         "data": data.describe(),
     }
     return ExplorePage(
-        encoder=encoder,
-        decoder=decoder,
-        classifier=mlp_stack,
+        models=tuple(page_models),
+        classifier=classifier,
         palette_x=data.x_test[palette_index],
         palette_y=data.y_test[palette_index],
         palette_index=palette_index,
         map_x=data.x_test[map_index],
         map_y=data.y_test[map_index],
         map_index=map_index,
-        map_xy=projection(z_test[map_index]),
-        projection=projection,
         graph_x=graph_data.x_train,
         graph_y=graph_data.y_train,
         graph_index=graph_index,
         graph=graph,
-        pair=pair,
+        pair=first_pair,
         settings=settings,
-        study=models.study,
     )
 
 

@@ -15,14 +15,12 @@ import base64
 import math
 import os
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from manifoldviz.arrays import FloatArray
 from manifoldviz.choices import METHODS
 from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.figures.interpolation import METHOD_COLOURS, METHOD_LABELS
@@ -57,16 +55,16 @@ GRAPH_POINTS = 3000
 
 
 def pack_array(array: npt.NDArray[Any]) -> dict[str, Any]:
-    """A float32, int32 or uint8 array as ``{"dtype", "shape", "data"}`` for the page.
+    """A float32, float16, int32 or uint8 array as ``{"dtype", "shape", "data"}`` for the page.
 
-    ``data`` is base64 of zlib-compressed bytes: uint8 as they are, float32 and int32
-    little-endian with their four bytes split into planes (every first byte, then every second
+    ``data`` is base64 of zlib-compressed bytes: uint8 as they are, the wider dtypes
+    little-endian with their bytes split into planes (every first byte, then every second
     byte...).
 
     Parameters
     ----------
     array
-        A float32, int32 or uint8 array of any shape.
+        A float32, float16, int32 or uint8 array of any shape.
 
     Returns
     -------
@@ -74,14 +72,15 @@ def pack_array(array: npt.NDArray[Any]) -> dict[str, Any]:
         JSON-ready; :func:`unpack_array` and the page's ``unpackArray`` read it back exactly.
     """
     a = np.ascontiguousarray(array)
-    if a.dtype in (np.float32, np.int32):
+    if a.dtype in (np.float32, np.int32, np.float16):
         dtype = str(a.dtype)
-        raw = a.astype(_FOUR_BYTES[dtype]).view(np.uint8).reshape(-1, 4).T.tobytes()
+        width = a.dtype.itemsize
+        raw = a.astype(_LAYOUTS[dtype]).view(np.uint8).reshape(-1, width).T.tobytes()
     elif a.dtype == np.uint8:
         raw = a.tobytes()
         dtype = "uint8"
     else:
-        raise TypeError(f"the page stores float32, int32 or uint8 arrays, not {a.dtype}")
+        raise TypeError(f"the page stores float32, float16, int32 or uint8 arrays, not {a.dtype}")
     return {
         "dtype": dtype,
         "shape": list(a.shape),
@@ -100,27 +99,31 @@ def unpack_array(packed: dict[str, Any]) -> npt.NDArray[Any]:
     Returns
     -------
     numpy.ndarray
-        float32, int32 or uint8, in the packed shape.
+        float32, float16, int32 or uint8, in the packed shape.
     """
     raw = np.frombuffer(zlib.decompress(base64.b64decode(packed["data"])), np.uint8)
     shape = tuple(packed["shape"])
     if packed["dtype"] == "uint8":
         return raw.reshape(shape)
-    planes = raw.reshape(4, -1).T.copy()
-    return planes.view(_FOUR_BYTES[packed["dtype"]]).astype(packed["dtype"]).reshape(shape)
+    layout = np.dtype(_LAYOUTS[packed["dtype"]])
+    planes = raw.reshape(layout.itemsize, -1).T.copy()
+    return planes.view(layout).astype(packed["dtype"]).reshape(shape)
 
 
-#: The little-endian layouts of the four-byte dtypes the page reads.
-_FOUR_BYTES = {"float32": "<f4", "int32": "<i4"}
+#: The little-endian layouts of the multi-byte dtypes the page reads.
+_LAYOUTS = {"float32": "<f4", "int32": "<i4", "float16": "<f2"}
 
 
 def net_payload(net: DenseStack) -> dict[str, Any]:
     """A dense stack for the page: its activations and its packed ``[W0, b0, W1, b1, ...]``.
 
+    The weights travel as float16 (the page's models are rounded to it, see
+    :func:`~manifoldviz.lab.page_models.rounded`, so nothing is lost on the way).
+
     Parameters
     ----------
     net
-        The cached model as numpy runs it.
+        The model as the page runs it.
 
     Returns
     -------
@@ -129,7 +132,7 @@ def net_payload(net: DenseStack) -> dict[str, Any]:
     """
     return {
         "activations": list(net.activations),
-        "weights": [pack_array(np.asarray(w, np.float32)) for w in net.weights],
+        "weights": [pack_array(np.asarray(w, np.float16)) for w in net.weights],
     }
 
 
@@ -238,56 +241,6 @@ def graph_payload(
         "cutoff": graph.cutoff,
         "substeps": GRAPH_SUBSTEPS,
     }
-
-
-@dataclass(frozen=True)
-class LatentProjection:
-    """A linear map from latent codes to the 2-D latent map: ``(z - mean) @ components.T``.
-
-    ``explained`` is the fraction of the codes' variance along each of the two axes.
-    """
-
-    mean: FloatArray
-    components: FloatArray
-    explained: FloatArray
-
-    def __call__(self, z: FloatArray) -> FloatArray:
-        """Map codes (N, latent) to points (N, 2), in float32."""
-        centred = np.asarray(z, np.float64) - self.mean.astype(np.float64)
-        return (centred @ self.components.astype(np.float64).T).astype(np.float32)
-
-
-def fit_projection(z: FloatArray) -> LatentProjection:
-    """The first two principal components of latent codes ``z`` (N, latent), signs fixed.
-
-    Each component's sign is chosen so its largest coefficient is positive, so the same codes
-    always give the same picture.
-
-    Parameters
-    ----------
-    z
-        Latent codes, at least two.
-
-    Returns
-    -------
-    LatentProjection
-        Mean, two unit components and their explained-variance fractions.
-    """
-    z64 = np.asarray(z, np.float64)
-    if z64.ndim != 2 or len(z64) < 2:
-        raise InvalidInputError("the latent map needs at least two codes", param="map_points")
-    mean = z64.mean(axis=0)
-    _, singular, vt = np.linalg.svd(z64 - mean, full_matrices=False)
-    components = vt[:2] if len(vt) >= 2 else np.vstack([vt, np.zeros_like(vt)])
-    signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
-    components = components * np.where(signs == 0, 1, signs)[:, None]
-    variance = singular**2
-    explained = variance[:2] / variance.sum() if variance.sum() > 0 else np.zeros(2)
-    return LatentProjection(
-        mean=mean.astype(np.float32),
-        components=components.astype(np.float32),
-        explained=np.pad(explained, (0, 2 - len(explained))).astype(np.float32),
-    )
 
 
 def pick_palette(

@@ -9,7 +9,7 @@
 "use strict";
 
 (() => {
-  const { SIDE, N_PIXELS, DenseNet, NeighbourGraph, unpackArray, makeProjection } = MV;
+  const { SIDE, N_PIXELS, DenseNet, NeighbourGraph, unpackArray, latentPlane } = MV;
   const { LATENT_PATHS, SCORES, lerp, argmax, mnistFromInk, isomapRoute, codeAt } = MV;
 
   const N_CURVE = 41; // frames per path behind the evidence curves
@@ -27,6 +27,7 @@
     nets: null,
     map: null,
     timings: [], // per slider or arrow-key event: milliseconds, see timedRepaint
+    hoverTimings: [], // per mouse move over the map: ms from the event, and of work, to show it
     routeTimings: [], // per Isomap path found (a new pair): milliseconds, see LabPage.newPath
   };
   window.lab = lab;
@@ -94,12 +95,11 @@
 
   // ---------------------------------------------------------------- models and frames
 
-  function makeNets(encoder, decoder, classifier, project) {
+  function makeNets(encoder, decoder, classifier) {
     return {
       encoder,
       decoder,
       classifier,
-      project,
       encode: (x) => encoder.forward(x),
       decode: (z) => decoder.forward(z),
       classify: (x) => classifier.forward(x),
@@ -126,10 +126,10 @@
   }
 
   // One path's frame: its image, code and reconstruction, the classifier's view, every
-  // measure shown (scores, by name, as Judges.score) and where it lands on the map.
-  function scoreFrame(nets, measures, { x, z, reconstruction }, classes) {
+  // measure shown (scores, by name, as Judges.score) and where it lands on the map's plane.
+  function scoreFrame(nets, measures, { x, z, reconstruction }, classes, plane) {
     const p = nets.classify(x);
-    const frame = { x, z, p, reconstruction, predicted: argmax(p), xy: nets.project(z) };
+    const frame = { x, z, p, reconstruction, predicted: argmax(p), xy: plane.toPlane(z) };
     frame.scores = Object.fromEntries(measures.map((m) => [m.name, SCORES[m.name](frame, classes)]));
     return frame;
   }
@@ -143,34 +143,34 @@
   }
 
   // Both paths' frames at t (the latent one null when there is no latent path).
-  function framesAt(nets, measures, { a, b }, t, zAt) {
+  function framesAt(nets, measures, { a, b }, t, zAt, plane) {
     const classes = [a.label, b.label];
     const xPixel = lerp(a.x, b.x, t);
     const zPixel = nets.encode(xPixel);
     // decode(encode(x)): the pixel frame's code is at hand, the latent frame's is re-encoded
     const pixel = { x: xPixel, z: zPixel, reconstruction: nets.decode(zPixel) };
-    const frames = { pixel: scoreFrame(nets, measures, pixel, classes), latent: null };
+    const frames = { pixel: scoreFrame(nets, measures, pixel, classes, plane), latent: null };
     if (zAt) {
       const zLatent = zAt(t);
       const xLatent = nets.decode(zLatent);
       const latent = { x: xLatent, z: zLatent, reconstruction: nets.reconstruct(xLatent) };
-      frames.latent = scoreFrame(nets, measures, latent, classes);
+      frames.latent = scoreFrame(nets, measures, latent, classes, plane);
     }
     return frames;
   }
 
   // Every measure along both paths at N_CURVE values of t, and the paths on the map (a path
   // with no frames has null curves).
-  function computeCurves(nets, measures, endpoints, zAt) {
+  function computeCurves(nets, measures, endpoints, zAt, plane) {
     const t = Float64Array.from({ length: N_CURVE }, (_, k) => k / (N_CURVE - 1));
-    const curves = { t, ends: [nets.project(endpoints.a.z), nets.project(endpoints.b.z)] };
+    const curves = { t, ends: [plane.toPlane(endpoints.a.z), plane.toPlane(endpoints.b.z)] };
     for (const path of PATHS) {
       const scores = Object.fromEntries(measures.map((m) => [m.name, new Float64Array(N_CURVE)]));
       curves[path] = { scores, xy: [] };
     }
     if (!zAt) curves.latent = null;
     t.forEach((tk, k) => {
-      const frames = framesAt(nets, measures, endpoints, tk, zAt);
+      const frames = framesAt(nets, measures, endpoints, tk, zAt, plane);
       for (const path of PATHS) {
         if (!frames[path]) continue;
         curves[path].xy.push(frames[path].xy);
@@ -288,33 +288,86 @@
 
   // ---------------------------------------------------------------- latent map
 
+  // The map is the latent space itself: a 2-D model's plane, or the plane through A's code,
+  // B's code and the mean code. The test digits' codes are drawn where they project onto it,
+  // any point of it decodes (the hover shows it), and the decoded grid can be painted under.
+  const GRID_CELLS = 16; // decoded digits per side of the painted grid
+
   class LatentMap {
-    constructor(canvas, map, colours) {
+    constructor(canvas, colours) {
       this.canvas = canvas;
-      this.map = map;
       this.colours = colours;
-      this.fitView();
-      this.screen = new Float32Array(2 * map.n);
-      for (let i = 0; i < map.n; i++) {
-        const [sx, sy] = this.toScreen([map.xy[2 * i], map.xy[2 * i + 1]]);
+      this.showGrid = false;
+      this.screen = new Float32Array(0);
+    }
+
+    // A new plane (a new pair or model): every code's place on it, the view, the background.
+    setView({ codes, dim, y, plane, nets, include }) {
+      this.plane = plane;
+      this.nets = nets;
+      this.y = y;
+      const n = y.length;
+      const uv = new Float64Array(2 * n);
+      const z = new Float64Array(dim);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < dim; k++) z[k] = codes[i * dim + k];
+        const [u, v] = plane.toPlane(z);
+        uv[2 * i] = u;
+        uv[2 * i + 1] = v;
+      }
+      this.uv = uv;
+      this.axes =
+        dim === 2
+          ? ["z₁ →", "z₂ →"]
+          : ["towards A from the mean code →", "towards B, at right angles →"];
+      this.fitView(include);
+      this.screen = new Float32Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const [sx, sy] = this.toScreen([uv[2 * i], uv[2 * i + 1]]);
         this.screen[2 * i] = sx;
         this.screen[2 * i + 1] = sy;
       }
       this.background = this.drawBackground();
     }
 
-    // The map's extent, padded by 6% on each side, with one scale for both axes so distances
-    // on the map are not stretched.
-    fitView() {
-      const { n, xy } = this.map;
-      const us = Float64Array.from({ length: n }, (_, i) => xy[2 * i]);
-      const vs = Float64Array.from({ length: n }, (_, i) => xy[2 * i + 1]);
+    setGrid(on) {
+      this.showGrid = on;
+      if (this.plane) this.background = this.drawBackground();
+    }
+
+    // The codes' extent without their outer 1% on each axis (a few far codes would shrink the
+    // rest to a corner), and every point that must show (A, B, the paths), padded by 6% on each
+    // side, one scale for both axes so distances on the map are not stretched.
+    fitView(include) {
+      const n = this.uv.length / 2;
+      const axis = (k) => Float64Array.from({ length: n }, (_, i) => this.uv[2 * i + k]).sort();
+      const within = (sorted) => [sorted[Math.floor(0.01 * (n - 1))], sorted[Math.ceil(0.99 * (n - 1))]];
+      const us = [...within(axis(0)), ...include.map((p) => p[0])];
+      const vs = [...within(axis(1)), ...include.map((p) => p[1])];
       const [u0, u1] = [Math.min(...us), Math.max(...us)];
       const [v0, v1] = [Math.min(...vs), Math.max(...vs)];
       const padded = (lo, hi) => hi - lo + 0.12 * (hi - lo || 1);
       const half = Math.max(padded(u0, u1), padded(v0, v1)) / 2;
       const [uc, vc] = [(u0 + u1) / 2, (v0 + v1) / 2];
       [this.u0, this.u1, this.v0, this.v1] = [uc - half, uc + half, vc - half, vc + half];
+    }
+
+    // The decoded grid (the book's figure): GRID_CELLS × GRID_CELLS digits decoded at the
+    // centres of the view's cells, drawn as ink on white.
+    paintGrid(ctx) {
+      const { width, height } = this.canvas;
+      const cell = width / GRID_CELLS;
+      const tile = element("canvas");
+      tile.width = SIDE;
+      tile.height = SIDE;
+      ctx.imageSmoothingEnabled = true;
+      for (let r = 0; r < GRID_CELLS; r++) {
+        for (let c = 0; c < GRID_CELLS; c++) {
+          const [u, v] = this.fromScreen((c + 0.5) * cell, (r + 0.5) * (height / GRID_CELLS));
+          paintDigit(tile, this.nets.decode(this.plane.fromPlane(u, v)));
+          ctx.drawImage(tile, c * cell, r * (height / GRID_CELLS), cell, height / GRID_CELLS);
+        }
+      }
     }
 
     drawBackground() {
@@ -325,21 +378,29 @@
       const ctx = background.getContext("2d");
       ctx.fillStyle = "#fff";
       ctx.fillRect(0, 0, width, height);
-      ctx.globalAlpha = 0.55;
-      for (let i = 0; i < this.map.n; i++) {
-        ctx.fillStyle = this.colours.digits[this.map.y[i]];
+      if (this.showGrid) this.paintGrid(ctx);
+      ctx.globalAlpha = this.showGrid ? 0.8 : 0.55;
+      const n = this.y.length;
+      for (let i = 0; i < n; i++) {
+        ctx.fillStyle = this.colours.digits[this.y[i]];
         ctx.beginPath();
-        ctx.arc(this.screen[2 * i], this.screen[2 * i + 1], 2.6, 0, 2 * Math.PI);
+        ctx.arc(this.screen[2 * i], this.screen[2 * i + 1], this.showGrid ? 2 : 2.6, 0, 2 * Math.PI);
         ctx.fill();
       }
       ctx.globalAlpha = 1;
-      ctx.fillStyle = "#555";
-      ctx.font = "13px system-ui, sans-serif";
-      ctx.fillText("principal component 1 →", 10, height - 10);
+      ctx.font = "15px system-ui, sans-serif";
+      const label = (text, x, y) => {
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = "#fff";
+        ctx.strokeText(text, x, y);
+        ctx.fillStyle = "#333";
+        ctx.fillText(text, x, y);
+      };
+      label(this.axes[0], 10, height - 10);
       ctx.save();
-      ctx.translate(16, height - 40);
+      ctx.translate(20, height - 40);
       ctx.rotate(-Math.PI / 2);
-      ctx.fillText("principal component 2 →", 0, 0);
+      label(this.axes[1], 0, 0);
       ctx.restore();
       return background;
     }
@@ -351,11 +412,21 @@
       return [across * width, (1 - up) * height];
     }
 
+    // The plane point (u, v) under canvas position (x, y).
+    fromScreen(x, y) {
+      const { width, height } = this.canvas;
+      return [
+        this.u0 + (x / width) * (this.u1 - this.u0),
+        this.v0 + (1 - y / height) * (this.v1 - this.v0),
+      ];
+    }
+
     // The map point nearest to canvas position (x, y), within `radius` pixels, or -1.
     nearest(x, y, radius = 10) {
       let best = -1;
       let bestDistance = radius * radius;
-      for (let i = 0; i < this.map.n; i++) {
+      const n = this.screen.length / 2;
+      for (let i = 0; i < n; i++) {
         const d = (this.screen[2 * i] - x) ** 2 + (this.screen[2 * i + 1] - y) ** 2;
         if (d < bestDistance) {
           bestDistance = d;
@@ -423,7 +494,7 @@
       for (const path of shown) this.marker(ctx, frames[path].xy, this.colours[path], "");
       this.marker(ctx, curves.ends[0], "#111", "A");
       this.marker(ctx, curves.ends[1], "#111", "B");
-      if (drawn) this.marker(ctx, drawn.xy, "#111", "✎");
+      if (drawn) this.marker(ctx, this.plane.toPlane(drawn.z), "#111", "✎");
     }
   }
 
@@ -438,48 +509,73 @@
   };
 
   class LabPage {
-    constructor({ data, nets, paletteX, map, graph }) {
-      this.nets = nets;
-      this.measures = data.measures;
+    constructor({ data, models, paletteX, map, graph }) {
+      this.models = models;
+      this.model = models[0];
+      this.nets = this.model.nets;
+      this.measures = this.model.measures;
       this.methods = data.methods;
       this.graph = graph;
+      this.mapDigits = map;
+      this.paletteX = paletteX;
+      this.data = data;
       this.colours = { digits: data.colours.digits, pixel: data.methods.pixel.colour, latent: null };
       document.documentElement.style.setProperty("--pixel", this.colours.pixel);
-      this.palette = data.palette.y.map((label, k) =>
-        testDigit(nets, paletteX, k * N_PIXELS, label, data.palette.index[k], `palette:${k}`)
-      );
+      this.palette = this.paletteEndpoints();
       this.state = {
         endpoints: { a: this.palette[data.pair[0]], b: this.palette[data.pair[1]] },
         active: "a",
         t: Number($("t").value),
         pathKind: data.methods.latent[0].name,
+        model: this.model.name,
+        grid: false,
         route: null,
         curves: null,
         frames: null,
         drawn: null,
+        plane: null,
       };
-      this.charts = this.measures.map((m) => new Chart($("charts"), m, this.colours, nets));
-      this.map = new LatentMap($("map"), map, this.colours);
+      this.charts = this.makeCharts();
+      this.map = new LatentMap($("map"), this.colours);
       this.thumbs = this.layPalette();
       this.layMethods();
+      this.layModels(data.not_in_page);
       $("provenance").textContent = data.provenance;
       $("legend").innerHTML = this.colours.digits
         .map((c, d) => `<span><i style="background:${c}"></i>${d}</span>`)
         .join("");
     }
 
-    // One thumbnail per palette digit, one column per class; a click fills the active slot.
+    // The palette's test digits as endpoints under the model shown.
+    paletteEndpoints() {
+      const { y, index } = this.data.palette;
+      return y.map((label, k) =>
+        testDigit(this.nets, this.paletteX, k * N_PIXELS, label, index[k], `test:${index[k]}`)
+      );
+    }
+
+    makeCharts() {
+      $("charts").replaceChildren();
+      return this.measures.map((m) => new Chart($("charts"), m, this.colours, this.nets));
+    }
+
+    // One button per palette digit, one column per class; a click fills the active slot.
     layPalette() {
-      const thumbs = this.palette.map((endpoint) => {
+      const thumbs = this.palette.map((endpoint, k) => {
+        const button = element("button", "thumb");
+        button.type = "button";
+        button.setAttribute("role", "listitem");
+        button.setAttribute("aria-label", `use ${endpoint.name}`);
+        button.title = endpoint.name;
+        button.dataset.key = endpoint.key;
         const canvas = element("canvas");
         canvas.width = SIDE;
         canvas.height = SIDE;
-        canvas.setAttribute("role", "listitem");
-        canvas.title = endpoint.name;
-        canvas.dataset.key = endpoint.key;
+        canvas.setAttribute("aria-hidden", "true");
         paintDigit(canvas, endpoint.x);
-        canvas.addEventListener("click", () => this.choose(this.state.active, endpoint, true));
-        return canvas;
+        button.append(canvas);
+        button.addEventListener("click", () => this.choose(this.state.active, this.palette[k], true));
+        return button;
       });
       const byDigit = Array.from({ length: 10 }, () => []);
       thumbs.forEach((c, k) => byDigit[this.palette[k].label].push(c));
@@ -514,6 +610,24 @@
       $("not-offered").append(": ", element("code"));
     }
 
+    // The model selector, one labelled radio per model the page carries, and the models it
+    // does not run, with the reason.
+    layModels(notInPage) {
+      const chooser = $("model-kind");
+      chooser.hidden = this.models.length < 2;
+      for (const model of this.models) {
+        const radio = element("input");
+        Object.assign(radio, { type: "radio", name: "model", value: model.name });
+        radio.checked = model === this.model;
+        const label = element("label");
+        label.append(radio, ` ${model.label}`);
+        chooser.append(label);
+      }
+      $("not-in-page").textContent = notInPage
+        .map((m) => `Not in this page: the ${m.name} autoencoder (${m.reason}).`)
+        .join(" ");
+    }
+
     // The latent method being shown: its name, label and colour.
     latentMethod() {
       return this.methods.latent.find((m) => m.name === this.state.pathKind);
@@ -541,16 +655,120 @@
     setActive(slot) {
       this.state.active = slot;
       this.showPair();
+      this.record("t");
     }
 
     setT(t) {
       this.state.t = clamp01(t);
       this.render();
+      this.record("t");
     }
 
     setPathKind(pathKind) {
       this.state.pathKind = pathKind;
       this.newPath();
+    }
+
+    // Another model: every endpoint keeps its image and is encoded again by the new encoder.
+    setModel(name, redraw = true) {
+      const model = this.models.find((m) => m.name === name);
+      if (!model || model === this.model) return;
+      this.model = model;
+      this.nets = model.nets;
+      this.measures = model.measures;
+      this.state.model = model.name;
+      this.palette = this.paletteEndpoints();
+      const again = (e) => e && makeEndpoint(this.nets, e.x, { label: e.label, name: e.name, key: e.key });
+      const { a, b } = this.state.endpoints;
+      this.state.endpoints = { a: again(a), b: again(b) };
+      this.state.drawn = again(this.state.drawn);
+      this.charts = this.makeCharts();
+      for (const radio of document.querySelectorAll('input[name="model"]')) {
+        radio.checked = radio.value === model.name;
+      }
+      this.showDrawn();
+      if (redraw) this.newPath();
+    }
+
+    setGrid(on) {
+      this.state.grid = on;
+      $("grid").checked = on;
+      this.map.setGrid(on);
+      this.showMap();
+      this.record("step");
+    }
+
+    // The image a link's token names, with its label and name; an Error when the page does
+    // not carry it or the token is damaged.
+    imageOfToken(token) {
+      if (/^t\d+$/.test(token)) {
+        const index = Number(token.slice(1));
+        const { palette, map } = this.data;
+        const inPalette = palette.index.indexOf(index);
+        if (inPalette >= 0) return { pixels: this.paletteX, offset: inPalette * N_PIXELS, label: palette.y[inPalette], index };
+        const onMap = map.index.indexOf(index);
+        if (onMap >= 0) return { pixels: this.mapDigits.x, offset: onMap * N_PIXELS, label: map.y[onMap], index };
+        throw new Error(`this page does not carry test digit #${index}`);
+      }
+      if (/^x[A-Za-z0-9_-]+$/.test(token)) {
+        let pixels;
+        try {
+          pixels = fromBase64Url(token.slice(1));
+        } catch {
+          pixels = null;
+        }
+        if (pixels && pixels.length === N_PIXELS) return { pixels, offset: 0, label: null, index: null };
+      }
+      throw new Error("one of its digits is damaged");
+    }
+
+    endpointOfImage({ pixels, offset, label, index }) {
+      if (index !== null) return testDigit(this.nets, pixels, offset, label, index, `test:${index}`);
+      const x = Float64Array.from(pixels.subarray(offset, offset + N_PIXELS), (v) => v / 255);
+      const endpoint = makeEndpoint(this.nets, x, { name: "", key: `link:${Math.random()}` });
+      endpoint.name = `a digit from the link (looks like ${endpoint.label})`;
+      return endpoint;
+    }
+
+    // Show a view read from a link (readFragment), without recording it as a new step.
+    applyView(view) {
+      this.restoring = true;
+      try {
+        this.setModel(view.model, false);
+        this.state.pathKind = view.method;
+        for (const radio of document.querySelectorAll('input[name="path"]')) {
+          radio.checked = radio.value === view.method;
+        }
+        this.state.endpoints = { a: this.endpointOfImage(view.images.a), b: this.endpointOfImage(view.images.b) };
+        this.state.active = view.slot;
+        this.state.t = view.t;
+        this.state.grid = view.grid;
+        $("grid").checked = view.grid;
+        this.map.setGrid(view.grid);
+        this.newPath();
+      } finally {
+        this.restoring = false;
+      }
+    }
+
+    // The view into the link: a pick is a new step (back returns to the one before), t only
+    // updates the current step, a moment after it stops moving.
+    record(kind) {
+      if (this.restoring || !this.linked) return;
+      clearTimeout(this.pendingLink);
+      if (kind === "step") {
+        keepInLink(this, "pushState");
+        return;
+      }
+      this.pendingLink = setTimeout(() => keepInLink(this, "replaceState"), 250);
+    }
+
+    // A point of the map's plane as an endpoint: its decoded image.
+    decodedPoint(u, v) {
+      const x = this.nets.decode(this.state.plane.fromPlane(u, v)).map(clamp01);
+      const endpoint = makeEndpoint(this.nets, x, { name: "", key: `decoded:${u},${v}` });
+      endpoint.name = `a decoded point of the map (looks like ${endpoint.label})`;
+      return endpoint;
     }
 
     // A drawn digit (784 values in [0, 1]) or null when the pad is cleared.
@@ -559,7 +777,6 @@
       if (x) {
         drawn = makeEndpoint(this.nets, x, { name: "", key: `drawn:${Date.now()}` });
         drawn.name = `your drawing (looks like ${drawn.label})`;
-        drawn.xy = this.nets.project(drawn.z);
       }
       this.state.drawn = drawn;
       this.showDrawn();
@@ -586,22 +803,64 @@
       this.state.zAt = latentPath(pathKind, endpoints, this.state.route);
       this.colours.latent = this.latentMethod().colour;
       document.documentElement.style.setProperty("--latent", this.colours.latent);
-      this.state.curves = computeCurves(this.nets, this.measures, endpoints, this.state.zAt);
+      const { nets, measures, model } = this;
+      const plane = latentPlane(endpoints.a.z, endpoints.b.z, model.mean);
+      this.state.plane = plane;
+      const { zAt } = this.state;
+      this.state.curves = computeCurves(nets, measures, endpoints, zAt, plane);
+      const { curves } = this.state;
+      const include = [...curves.ends, ...PATHS.flatMap((path) => curves[path]?.xy ?? [])];
+      const { codes, dim } = model;
+      this.map.setView({ codes, dim, y: this.mapDigits.y, plane, nets, include });
       for (const chart of this.charts) chart.setCurves(this.state.curves);
       this.showPair();
       this.showMethod();
       this.render();
+      this.record("step");
     }
 
     // Everything that depends on t: the frames, their verdicts, the charts' cursors, the map.
     render() {
       const { endpoints, t, zAt } = this.state;
-      this.state.frames = framesAt(this.nets, this.measures, endpoints, t, zAt);
+      this.state.frames = framesAt(this.nets, this.measures, endpoints, t, zAt, this.state.plane);
       this.showT();
       this.showFrames();
       this.showVerdicts();
       this.showCharts();
       this.showMap();
+      this.announce();
+    }
+
+    // What a screen reader hears (the live region), a moment after t stops moving: the pair, t
+    // and what the classifier reads in each frame.
+    reading() {
+      const { endpoints, t, frames } = this.state;
+      const parts = [`${endpoints.a.label} to ${endpoints.b.label}, t = ${t.toFixed(2)}`];
+      for (const path of PATHS) {
+        const frame = frames[path];
+        const name = path === "pixel" ? "pixel path" : this.latentMethod().label;
+        parts.push(
+          frame
+            ? `${name}: looks like ${frame.predicted} (${percent(SCORES.confidence(frame))})`
+            : `${name}: no path`
+        );
+      }
+      return `${parts.join(". ")}.`;
+    }
+
+    announce() {
+      clearTimeout(this.pendingAnnounce);
+      this.pendingAnnounce = setTimeout(() => {
+        $("announce").textContent = this.reading();
+      }, 400);
+    }
+
+    // Presenter mode: the two frames and the map fill the screen at lecture size.
+    setPresenter(on) {
+      this.presenting = on;
+      document.body.classList.toggle("presenter", on);
+      $("present").setAttribute("aria-pressed", String(on));
+      $("present").textContent = on ? "leave presenter mode (Esc)" : "presenter mode (P)";
     }
 
     showPair() {
@@ -671,6 +930,9 @@
         }
         const confidence = percent(SCORES.confidence(frame));
         $(`verdict-${path}`).textContent = `looks like ${frame.predicted} (${confidence})`;
+        $(`frame-${path}`)
+          .querySelector("canvas")
+          .setAttribute("aria-label", `the ${path} frame at t = ${this.state.t.toFixed(2)}: it looks like ${frame.predicted}`);
         $(`detail-${path}`).textContent = this.measures
           .filter((m) => m.name !== "confidence")
           .map((m) => {
@@ -687,7 +949,8 @@
 
     showMap() {
       const { curves, frames, drawn, route } = this.state;
-      const stops = route?.chain ? route.nodes.slice(1, -1).map(this.nets.project) : [];
+      const { plane } = this.state;
+      const stops = route?.chain ? route.nodes.slice(1, -1).map((z) => plane.toPlane(z)) : [];
       this.map.draw(curves, frames, drawn, stops);
     }
 
@@ -699,6 +962,73 @@
         : "nothing drawn yet";
       for (const slot of SLOTS) $(`use-${slot}`).disabled = !drawn;
     }
+  }
+
+  // ---------------------------------------------------------------- the view in the link
+
+  // The view lives in the URL's fragment (never sent anywhere, not even to a server: the page
+  // is a file): the model, A and B (a test digit by its test-set index, or any other image as
+  // its 784 grey levels in base64url), t, the latent method, the slot being filled and the
+  // grid. Each pick is a step the browser's back button returns to; moving t only updates the
+  // current step.
+  const LINK_VERSION = "1";
+
+  function toBase64Url(bytes) {
+    let binary = "";
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  }
+
+  function fromBase64Url(text) {
+    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  }
+
+  function endpointToken(endpoint) {
+    if (endpoint.key.startsWith("test:")) return `t${endpoint.key.slice(5)}`;
+    return `x${toBase64Url(Uint8Array.from(endpoint.x, (v) => Math.round(255 * clamp01(v))))}`;
+  }
+
+  // The view into the browser's history; where the page has no history of its own (inline in
+  // a notebook, in a sandboxed frame) the link is simply not kept.
+  function keepInLink(page, how) {
+    try {
+      history[how](null, "", viewFragment(page));
+    } catch {
+      page.linked = false;
+    }
+  }
+
+  function viewFragment(page) {
+    const { endpoints, t, pathKind, active, grid } = page.state;
+    const view = new URLSearchParams({
+      v: LINK_VERSION,
+      model: page.model.name,
+      a: endpointToken(endpoints.a),
+      b: endpointToken(endpoints.b),
+      t: t.toFixed(2),
+      method: pathKind,
+      slot: active,
+      grid: grid ? "1" : "0",
+    });
+    return `#${view.toString()}`;
+  }
+
+  // The view a fragment names, checked against what this page carries; an Error saying what
+  // is wrong otherwise.
+  function readFragment(page, hash) {
+    const view = new URLSearchParams(hash.replace(/^#/, ""));
+    if (view.get("v") !== LINK_VERSION) throw new Error("it was not made by this version of the page");
+    const model = page.models.find((m) => m.name === view.get("model"));
+    if (!model) throw new Error(`this page does not carry the model ${view.get("model")}`);
+    const method = page.methods.latent.find((m) => m.name === view.get("method"));
+    if (!method) throw new Error(`this page does not offer the method ${view.get("method")}`);
+    const t = Number(view.get("t"));
+    if (!(t >= 0 && t <= 1)) throw new Error("its t is not between 0 and 1");
+    const slot = view.get("slot") ?? "a";
+    if (!SLOTS.includes(slot)) throw new Error(`its slot ${slot} is neither a nor b`);
+    const images = { a: page.imageOfToken(view.get("a") ?? ""), b: page.imageOfToken(view.get("b") ?? "") };
+    return { model: model.name, images, t, method: method.name, slot, grid: view.get("grid") === "1" };
   }
 
   // ---------------------------------------------------------------- controls
@@ -769,20 +1099,52 @@
       player.stop();
       timedRepaint(event, () => page.setT(Number(slider.value)));
     });
+  }
+
+  // The keyboard, for a lecture: arrows move t, space plays, A and B pick the slot to fill,
+  // 1-9 switch the latent method, P enters presenter mode and Escape leaves it. Text fields,
+  // the slider and the radios keep their own keys.
+  function wireKeys(page, player) {
+    const methods = page.methods.latent;
     document.addEventListener("keydown", (event) => {
-      // Inputs keep their own keys (the slider moves itself; radios and text fields are theirs).
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key === "Escape" && page.presenting) {
+        event.preventDefault();
+        page.setPresenter(false);
+        return;
+      }
       if (event.target instanceof HTMLInputElement) return;
-      const step = { ArrowLeft: -0.01, ArrowDown: -0.01, ArrowRight: 0.01, ArrowUp: 0.01 }[event.key];
-      if (step === undefined) return;
-      event.preventDefault();
-      player.stop();
-      timedRepaint(event, () => page.setT(Math.round((page.state.t + step) * 100) / 100));
+      const key = event.key.toLowerCase();
+      const step = { arrowleft: -0.01, arrowdown: -0.01, arrowright: 0.01, arrowup: 0.01 }[key];
+      if (step !== undefined) {
+        event.preventDefault();
+        player.stop();
+        timedRepaint(event, () => page.setT(Math.round((page.state.t + step) * 100) / 100));
+      } else if (key === " " && !(event.target instanceof HTMLButtonElement)) {
+        event.preventDefault();
+        if (player.playing) player.stop();
+        else player.start();
+      } else if (key === "a" || key === "b") {
+        page.setActive(key);
+      } else if (/^[1-9]$/.test(key) && Number(key) <= methods.length) {
+        const method = methods[Number(key) - 1].name;
+        for (const radio of document.querySelectorAll('input[name="path"]')) {
+          radio.checked = radio.value === method;
+        }
+        page.setPathKind(method);
+      } else if (key === "p") {
+        page.setPresenter(!page.presenting);
+      }
     });
+    $("present").addEventListener("click", () => page.setPresenter(!page.presenting));
   }
 
   function wirePathKind(page) {
     for (const radio of document.querySelectorAll('input[name="path"]')) {
       radio.addEventListener("change", () => page.setPathKind(radio.value));
+    }
+    for (const radio of document.querySelectorAll('input[name="model"]')) {
+      radio.addEventListener("change", () => page.setModel(radio.value));
     }
   }
 
@@ -808,37 +1170,46 @@
     });
   }
 
-  // The map: hovering a point shows its digit, a click puts it in the active slot.
+  // The map: hovering anywhere decodes that point of the plane (the digit under the cursor and
+  // the classifier's reading beside it); near a test digit's dot it shows that test digit. A
+  // click puts what the tooltip shows in the active slot.
   function wireMap(page, map) {
     const canvas = page.map.canvas;
     const tooltip = $("tooltip");
-    const pointAt = (event) => {
+    const under = (event) => {
       const rect = canvas.getBoundingClientRect();
       const scale = canvas.width / rect.width;
       const x = (event.clientX - rect.left) * scale;
       const y = (event.clientY - rect.top) * scale;
-      return { i: page.map.nearest(x, y, 10 * scale), scale };
+      return { x, y, scale, i: page.map.nearest(x, y, 5 * scale) };
+    };
+    const shown = ({ x, y, i }) => {
+      if (i >= 0) return testDigit(page.nets, map.x, i * N_PIXELS, map.y[i], map.index[i], `test:${map.index[i]}`);
+      const [u, v] = page.map.fromScreen(x, y);
+      return page.decodedPoint(u, v);
     };
     canvas.addEventListener("mousemove", (event) => {
-      const { i, scale } = pointAt(event);
-      tooltip.hidden = i < 0;
-      if (i < 0) return;
-      const pixels = map.x.subarray(i * N_PIXELS, (i + 1) * N_PIXELS);
-      paintDigit(tooltip.querySelector("canvas"), Float64Array.from(pixels, (v) => v / 255));
+      const begin = performance.now();
+      const point = under(event);
+      const endpoint = shown(point);
+      paintDigit(tooltip.querySelector("canvas"), endpoint.x);
       const slot = page.state.active.toUpperCase();
-      $("tooltip-text").textContent = `${map.y[i]} · test #${map.index[i]} · click: use as ${slot}`;
-      tooltip.style.left = `${page.map.screen[2 * i] / scale + 12}px`;
-      tooltip.style.top = `${page.map.screen[2 * i + 1] / scale + 12}px`;
+      const reading = `looks like ${endpoint.label} (${percent(SCORES.confidence(endpoint))})`;
+      const what = point.i >= 0 ? `test digit ${map.y[point.i]} (#${map.index[point.i]})` : "decoded here";
+      $("tooltip-text").textContent = `${what} · ${reading} · click: use as ${slot}`;
+      tooltip.style.left = `${point.x / point.scale + 14}px`;
+      tooltip.style.top = `${point.y / point.scale + 14}px`;
+      tooltip.hidden = false;
+      const end = performance.now();
+      lab.hoverTimings.push({ sinceEvent: end - event.timeStamp, work: end - begin });
     });
     canvas.addEventListener("mouseleave", () => {
       tooltip.hidden = true;
     });
     canvas.addEventListener("click", (event) => {
-      const { i } = pointAt(event);
-      if (i < 0) return;
-      const digit = testDigit(page.nets, map.x, i * N_PIXELS, map.y[i], map.index[i], `map:${i}`);
-      page.choose(page.state.active, digit, true);
+      page.choose(page.state.active, shown(under(event)), true);
     });
+    $("grid").addEventListener("change", (event) => page.setGrid(event.target.checked));
   }
 
   // The drawing pad: strokes in black on white, read as ink after each animation frame.
@@ -927,43 +1298,76 @@
 
   async function load() {
     const data = JSON.parse($("lab-data").textContent);
-    checkMeasures(data.measures);
-    const nets = makeNets(
-      await DenseNet.unpack(data.nets.encoder),
-      await DenseNet.unpack(data.nets.decoder),
-      await DenseNet.unpack(data.nets.classifier),
-      makeProjection(data.map.mean, data.map.components.flat())
-    );
+    const classifier = await DenseNet.unpack(data.classifier);
+    const models = [];
+    for (const model of data.models) {
+      checkMeasures(model.measures);
+      const nets = makeNets(
+        await DenseNet.unpack(model.encoder),
+        await DenseNet.unpack(model.decoder),
+        classifier
+      );
+      models.push({
+        name: model.name,
+        label: model.label,
+        dim: model.latent_dim,
+        nets,
+        measures: model.measures,
+        mean: Float64Array.from(model.mean),
+        codes: await unpackArray(model.map_z),
+      });
+    }
     const paletteX = await unpackArray(data.palette.x);
     const map = {
       n: data.map.y.length,
       y: data.map.y,
       index: data.map.index,
-      xy: await unpackArray(data.map.xy),
       x: await unpackArray(data.map.x),
     };
     const graph = await NeighbourGraph.unpack(data.graph);
-    return { data, nets, paletteX, map, graph };
+    return { data, models, paletteX, map, graph };
+  }
+
+  // Open the view the link names, or the default view with a line saying why not.
+  function openLink(page) {
+    if (!location.hash || location.hash === "#") return;
+    try {
+      page.applyView(readFragment(page, location.hash));
+    } catch (error) {
+      $("link-note").textContent = `This link's view could not be opened (${error.message}); showing the default view instead.`;
+      $("link-note").hidden = false;
+    }
   }
 
   function start(loaded) {
     const page = new LabPage(loaded);
     const player = new Player(page, $("play"));
     wireT(page, player);
+    wireKeys(page, player);
     wirePathKind(page);
     wirePair(page);
     wireMap(page, loaded.map);
     wirePad(page).clear();
+    page.restoring = true;
     page.newPath();
-    Object.assign(lab, {
-      page,
-      state: page.state,
-      nets: page.nets,
-      map: page.map,
-      measures: page.measures,
-      graph: page.graph,
-      setT: (t) => page.setT(t),
+    page.restoring = false;
+    openLink(page);
+    page.linked = true;
+    keepInLink(page, "replaceState");
+    window.addEventListener("popstate", () => {
+      try {
+        page.applyView(readFragment(page, location.hash));
+        $("link-note").hidden = true;
+      } catch (error) {
+        $("link-note").textContent = `This view could not be opened (${error.message}).`;
+        $("link-note").hidden = false;
+      }
     });
+    Object.assign(lab, { page, map: page.map, graph: page.graph, setT: (t) => page.setT(t), player });
+    // what the page shows now (the model can change)
+    for (const name of ["state", "nets", "measures", "model"]) {
+      Object.defineProperty(lab, name, { get: () => page[name], configurable: true });
+    }
   }
 
   lab.ready = load()

@@ -27,24 +27,36 @@ const MV = (() => {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  const FOUR_BYTES = { float32: Float32Array, int32: Int32Array };
+  const WIDE = { float32: [Float32Array, 4], int32: [Int32Array, 4], float16: [null, 2] };
 
-  // One packed array: {dtype: "float32" | "int32" | "uint8", shape, data: base64 of zlib data}.
-  // Four-byte arrays are stored as four byte planes (all first bytes, then all second bytes,
+  // IEEE half-precision bits to a number (float16 weights travel in half the bytes).
+  function halfToNumber(bits) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >> 10) & 0x1f;
+    const fraction = bits & 0x3ff;
+    if (exponent === 0) return sign * fraction * 2 ** -24;
+    if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+    return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+  }
+
+  // One packed array: {dtype: "float32" | "float16" | "int32" | "uint8", shape, data: base64 of
+  // zlib data}. Wider arrays are stored as byte planes (all first bytes, then all second bytes,
   // ...), which compresses better than interleaved values; the planes are put back together
   // here (little-endian, as every browser's typed arrays are in practice).
   async function unpackArray(packed) {
     const bytes = await inflate(base64Bytes(packed.data));
     if (packed.dtype === "uint8") return bytes;
-    const Type = FOUR_BYTES[packed.dtype];
-    if (!Type) throw new Error(`unknown dtype ${packed.dtype}`);
-    const n = bytes.length / 4;
+    if (!WIDE[packed.dtype]) throw new Error(`unknown dtype ${packed.dtype}`);
+    const [Type, width] = WIDE[packed.dtype];
+    const n = bytes.length / width;
     const joined = new Uint8Array(bytes.length);
-    for (let plane = 0; plane < 4; plane++) {
+    for (let plane = 0; plane < width; plane++) {
       const offset = plane * n;
-      for (let i = 0; i < n; i++) joined[4 * i + plane] = bytes[offset + i];
+      for (let i = 0; i < n; i++) joined[width * i + plane] = bytes[offset + i];
     }
-    return new Type(joined.buffer);
+    if (Type) return new Type(joined.buffer);
+    const halves = new Uint16Array(joined.buffer);
+    return Float32Array.from(halves, halfToNumber);
   }
 
   // ---------------------------------------------------------------- dense models
@@ -459,19 +471,59 @@ const MV = (() => {
 
   // ---------------------------------------------------------------- latent map
 
-  // Fitted in Python (PCA of the test set's latent codes): any z lands exactly where Python
-  // puts it.
-  function makeProjection(mean, components) {
+  // Two orthonormal directions spanning the plane through codes a, b and the mean, as
+  // manifoldviz.interpolation.latent_grid.plane_basis: the first from the mean towards A, the
+  // second towards B at right angles. Where A, B and the mean are on one line, the second is the
+  // coordinate axis least along the first, made orthogonal to it (Python draws a seeded one).
+  function planeBasis(a, b, mean) {
     const dim = mean.length;
-    return (z) => {
-      let u = 0;
-      let v = 0;
-      for (let i = 0; i < dim; i++) {
-        const centred = z[i] - mean[i];
-        u += centred * components[i];
-        v += centred * components[dim + i];
-      }
-      return [u, v];
+    const dot = (u, v) => u.reduce((sum, ui, i) => sum + ui * v[i], 0);
+    const norm = (u) => Math.sqrt(dot(u, u));
+    let first = Float64Array.from(a, (v, i) => v - mean[i]);
+    if (norm(first) < 1e-9) first = Float64Array.from(b, (v, i) => v - mean[i]);
+    const firstLength = Math.max(norm(first), 1e-12);
+    first = first.map((v) => v / firstLength);
+    const towardsB = Float64Array.from(b, (v, i) => v - mean[i]);
+    const along = dot(towardsB, first);
+    let second = towardsB.map((v, i) => v - along * first[i]);
+    if (norm(second) < 1e-6 * Math.max(norm(towardsB), 1e-12)) {
+      let axis = 0;
+      for (let i = 1; i < dim; i++) if (Math.abs(first[i]) < Math.abs(first[axis])) axis = i;
+      second = new Float64Array(dim);
+      second[axis] = 1;
+      const onFirst = first[axis];
+      second = second.map((v, i) => v - onFirst * first[i]);
+    }
+    const secondLength = norm(second);
+    return [first, second.map((v) => v / secondLength)];
+  }
+
+  // The map's plane: a 2-D model's latent plane itself, else the plane through A, B and the
+  // mean code. A map point (u, v) is the code origin + u e1 + v e2; a code lands at its
+  // orthogonal projection on the plane.
+  function latentPlane(zA, zB, mean) {
+    const dim = mean.length;
+    const origin = dim === 2 ? new Float64Array(2) : Float64Array.from(mean);
+    const [e1, e2] = dim === 2 ? [Float64Array.of(1, 0), Float64Array.of(0, 1)] : planeBasis(zA, zB, mean);
+    return {
+      origin,
+      e1,
+      e2,
+      toPlane(z) {
+        let u = 0;
+        let v = 0;
+        for (let i = 0; i < dim; i++) {
+          const centred = z[i] - origin[i];
+          u += centred * e1[i];
+          v += centred * e2[i];
+        }
+        return [u, v];
+      },
+      fromPlane(u, v) {
+        const z = new Float64Array(dim);
+        for (let i = 0; i < dim; i++) z[i] = origin[i] + u * e1[i] + v * e2[i];
+        return z;
+      },
     };
   }
 
@@ -593,7 +645,8 @@ const MV = (() => {
     endpointMass,
     meanSquaredError,
     SCORES,
-    makeProjection,
+    planeBasis,
+    latentPlane,
     mnistFromInk,
   });
 })();
