@@ -20,6 +20,7 @@ Usage:  python benchmarks/bench_explore.py --data ../shared/data/mnist.npz [--ke
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import statistics
@@ -32,6 +33,7 @@ from typing import Any
 
 BARE_PAGE = """<!doctype html><html><body>
 <input id="t" type="range" min="0" max="1" step="0.01" value="0.5">
+<canvas id="map" width="640" height="640"></canvas>
 <script>
 window.timings = [];
 document.getElementById("t").addEventListener("input", (event) => {
@@ -39,7 +41,13 @@ document.getElementById("t").addEventListener("input", (event) => {
   window.timings.push(timing);
   requestAnimationFrame(() => { timing.toFrame = performance.now() - event.timeStamp; });
 });
-window.lab = { loaded: true, get timings() { return window.timings; } };
+const map = document.getElementById("map");
+window.hovers = [];
+map.addEventListener("mousemove", (event) => {
+  window.hovers.push({ sinceEvent: performance.now() - event.timeStamp });
+});
+window.lab = { loaded: true, get timings() { return window.timings; },
+               get hoverTimings() { return window.hovers; } };
 </script></body></html>
 """
 
@@ -61,11 +69,24 @@ def sweep_slider(page: Any, n_keys: int) -> list[dict[str, float]]:
     return list(page.evaluate("window.lab.timings.map(t => ({...t}))"))
 
 
+def sweep_map(page: Any, n_moves: int) -> list[dict[str, float]]:
+    """Move the mouse over the map on a spiral of points; the page's timing of each hover."""
+    page.locator("#map").scroll_into_view_if_needed()
+    box = page.locator("#map").bounding_box()
+    page.evaluate("window.lab.hoverTimings.length = 0")
+    for k in range(n_moves):
+        angle, radius = 0.37 * k, 0.45 * (k + 1) / n_moves
+        x = box["x"] + box["width"] * (0.5 + radius * math.cos(angle))
+        y = box["y"] + box["height"] * (0.5 + radius * math.sin(angle))
+        page.mouse.move(x, y)
+    return list(page.evaluate("window.lab.hoverTimings.map(t => ({...t}))"))
+
+
 def click_palette(page: Any, n_clicks: int) -> list[float]:
     """Click palette digits in turn (a new A, then a new B...); milliseconds per click."""
     return [
         page.evaluate(
-            """k => { const thumbs = document.querySelectorAll('#palette canvas');
+            """k => { const thumbs = document.querySelectorAll('#palette .thumb');
             const t0 = performance.now(); thumbs[(7 * k) % thumbs.length].click();
             return performance.now() - t0; }""",
             k,
@@ -104,10 +125,20 @@ def browser_timings(lab_path: Path, bare_path: Path, n_keys: int) -> None:
         isomap_clicks = click_palette(page, 40)
         routes = list(page.evaluate("window.lab.routeTimings.slice()"))
         chains = page.evaluate("window.lab.graph.n")
+        sweep_map(page, 20)  # warm the JIT
+        hovers = sweep_map(page, n_keys)
+        models = page.evaluate("lab.page.models.map(m => m.name)")
+        other = {}
+        for name in models[1:]:
+            page.evaluate("name => lab.page.setModel(name)", name)
+            sweep_map(page, 20)
+            other[name] = sweep_map(page, n_keys)
         bare = browser.new_page()
         bare.goto(bare_path.as_uri())
         sweep_slider(bare, 20)
         reference = sweep_slider(bare, n_keys)
+        sweep_map(bare, 20)
+        bare_hovers = sweep_map(bare, n_keys)
         browser.close()
     print(f"slider event -> repaint done (lab):     {summary([t['sinceEvent'] for t in lab])}")
     print(f"  of which the repaint work:            {summary([t['work'] for t in lab])}")
@@ -119,6 +150,15 @@ def browser_timings(lab_path: Path, bare_path: Path, n_keys: int) -> None:
     print(f"new pair (curves recomputed):           {summary(clicks)}")
     print(f"new pair, Isomap path + curves:         {summary(isomap_clicks)}")
     print(f"  of which the Isomap path ({chains:,} digits): {summary(routes)}")
+    since = {models[0]: [t["sinceEvent"] for t in hovers]}
+    since.update({name: [t["sinceEvent"] for t in timings] for name, timings in other.items()})
+    for name, values in since.items():
+        print(f"hover -> decoded digit shown ({name}): {summary(values)}")
+    print(f"  of which decode, classify, paint:     {summary([t['work'] for t in hovers])}")
+    bare = [t["sinceEvent"] for t in bare_hovers]
+    print(f"reference, empty hover handler:         {summary(bare)}")
+    ratio = statistics.median(since[models[0]]) / max(statistics.median(bare), 1e-3)
+    print(f"ratio hover / empty handler:            {ratio:.1f} (target: median under 16 ms)")
 
 
 def main() -> None:
@@ -127,6 +167,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--keys", type=int, default=300)
     parser.add_argument("--cache", default=None, help="model cache (default: a fresh one)")
+    parser.add_argument("--models", default="dense:16,vae:2", help="the page's models")
     args = parser.parse_args()
     data = str(Path(args.data).resolve())
     exe = Path(sys.executable).with_name("manifoldviz")
@@ -134,7 +175,10 @@ def main() -> None:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env["MANIFOLDVIZ_CACHE"] = args.cache or str(workdir / "cache")
     lab_path = workdir / "explore.html"
-    explore_cmd = [str(exe), "explore", "--data", data, "--out", str(lab_path), "--quiet"]
+    explore_cmd = [
+        *(str(exe), "explore", "--data", data, "--models", args.models),
+        *("--out", str(lab_path), "--quiet"),
+    ]
     interpolate_cmd = [
         *(str(exe), "interpolate", "3", "8", "--data", data),
         *("--out", str(workdir / "x.gif"), "--quiet"),
@@ -149,7 +193,9 @@ def main() -> None:
                 "-c",
                 "import time; t = time.perf_counter()\n"
                 "from manifoldviz import explore\n"
-                f"explore(3, 8, data={data!r}).save({str(workdir / 'lib.html')!r})\n"
+                "from manifoldviz.lab.page_models import parse_models\n"
+                f"models = parse_models({args.models!r})\n"
+                f"explore(3, 8, data={data!r}, models=models).save({str(workdir / 'lib.html')!r})\n"
                 "print(time.perf_counter() - t)",
             ],
             env=env,
