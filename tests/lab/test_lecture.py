@@ -69,6 +69,33 @@ def test_hover_decodes_the_point_under_the_cursor_as_numpy_does(
     opened.check_clean()
 
 
+@pytest.mark.parametrize("model", [0, 1])
+def test_every_model_runs_in_the_page_as_numpy_runs_its_float16_weights(
+    two_models: ExplorePage, two_models_path: Path, browser: Any, sample_mnist, model: int
+) -> None:
+    chosen = two_models.models[model]
+    generator = np.random.default_rng(model)
+    x = sample_mnist.x_test[:40].reshape(40, -1).astype(np.float32) / 255
+    z = chosen.map_z[generator.choice(len(chosen.map_z), 40)] + 0.5 * generator.standard_normal(
+        (40, chosen.latent_dim)
+    ).astype(np.float32)
+    opened = open_page(browser, two_models_path)
+    opened.page.evaluate("name => lab.page.setModel(name)", chosen.name)
+    got = opened.page.evaluate(
+        """([z, x]) => ({
+          codes: x.map(v => Array.from(lab.nets.encode(v))),
+          decoded: z.map(v => Array.from(lab.nets.decode(v))),
+          probabilities: z.map(v => Array.from(lab.nets.classify(lab.nets.decode(v)))),
+        })""",
+        [z.tolist(), x.tolist()],
+    )
+    np.testing.assert_allclose(got["codes"], chosen.encoder(x), rtol=1e-5, atol=1e-4)
+    assert np.abs(np.array(got["decoded"]) - chosen.decoder(z)).max() <= 1e-4
+    want = two_models.classifier(chosen.decoder(z))
+    assert np.abs(np.array(got["probabilities"]) - want).max() <= 1e-4
+    opened.check_clean()
+
+
 def test_the_map_plane_is_pythons(two_models: ExplorePage, two_models_path: Path, browser: Any):
     opened = open_page(browser, two_models_path)
     got = opened.page.evaluate(

@@ -86,7 +86,7 @@ def _static(name: str) -> str:
 class ExplorePage:
     """Everything the interpolation lab shows, and ways to save and display it.
 
-    The page runs its models as numpy runs :attr:`models` and :attr:`classifier` (the stacks
+    The page runs its models as numpy runs ``models`` and ``classifier`` (the stacks
     themselves, their weights rounded to float16 as the page carries them), so the page and
     the library compute the same frames. ``palette_x`` are the test digits offered as endpoints
     (uint8, n×28×28); ``map_x`` the test digits drawn on the latent map (each model carries
@@ -158,7 +158,7 @@ class ExplorePage:
         Parameters
         ----------
         model
-            Which of :attr:`models`.
+            Which of ``models``.
         z_a, z_b
             The endpoints' codes under that model.
 
