@@ -1,9 +1,13 @@
-"""Shared fixtures: an isolated cache and HOME, no network, a seed, and tiny real MNIST."""
+"""Shared fixtures: an isolated cache and HOME, no network, a seed, tiny real MNIST, and a
+real headless browser."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -48,3 +52,18 @@ def write_npz(tmp_path: Path):
         return path
 
     return write
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by playwright, one per test module (skipped without it)."""
+    if CHROMIUM is None:
+        pytest.skip("needs Debian's chromium (installed by .ci/run)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()

@@ -124,6 +124,24 @@ def test_compare_paths_writes_every_pair_the_summary_and_the_figures(board) -> N
 
 
 @pytest.mark.slow
+def test_a_board_saves_itself_as_the_command_writes_it(board, tiny_mnist, tmp_path) -> None:
+    result, out, store = board
+    written = result.save(tmp_path / "again", data=tiny_mnist, store=store)
+    assert [p.name for p in written] == [p.name for p in result.written]
+    assert (tmp_path / "again" / "results.json").read_bytes() == (out / "results.json").read_bytes()
+    other = tiny_mnist.__class__(
+        tiny_mnist.x_train[:-1],
+        tiny_mnist.y_train[:-1],
+        tiny_mnist.x_test,
+        tiny_mnist.y_test,
+        tiny_mnist.source,
+    )
+    with pytest.raises(InvalidInputError, match="data this board was computed on") as raised:
+        result.save(tmp_path / "other", data=other, store=store)
+    assert raised.value.param == "data" and not (tmp_path / "other").exists()
+
+
+@pytest.mark.slow
 def test_a_board_made_with_another_training_is_never_resumed_into(
     board, tiny_mnist, monkeypatch
 ) -> None:

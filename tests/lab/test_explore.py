@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -40,7 +39,6 @@ from manifoldviz.lab.payload import (
 )
 from manifoldviz_cli.main import cli
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TINY = ["--data", "sample", "--limit", "300", "--seed", "0"]
 MAX_PAGE_BYTES = 6_000_000
 

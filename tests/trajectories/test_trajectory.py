@@ -144,7 +144,10 @@ def test_a_recorded_run_is_reused_whatever_the_projection(tiny_mnist, tmp_path: 
 
     store = Store(tmp_path / "cache")
     config = TrajectoryConfig(n_epochs=1, probe_size=50, tween=0)
-    first = run(config, data=tiny_mnist, store=store)
+    said: list[str] = []
+    first = run(config, data=tiny_mnist, store=store, progress=said.append)
+    # the recordings are the engine's units: the plan first, each unit kept in the store
+    assert said[0] == "trajectory: 1 unit to run (0 kept from before); up to 1 model to train"
     lines: list[str] = []
     again = run(
         TrajectoryConfig(n_epochs=1, probe_size=50, tween=0, projection="umap"),
@@ -152,6 +155,7 @@ def test_a_recorded_run_is_reused_whatever_the_projection(tiny_mnist, tmp_path: 
         store=store,
         progress=lines.append,
     )
+    assert lines[0] == "trajectory: 0 units to run (1 kept from before); up to 0 models to train"
     assert not any("training" in line or "epoch" in line for line in lines)
     np.testing.assert_array_equal(again.runs["true"].weights, first.runs["true"].weights)
     assert len(store.entries()) == 1

@@ -155,6 +155,54 @@ class Scoreboard:
             "failures": self.failures,
         }
 
+    def save(
+        self,
+        out_dir: str | os.PathLike[str],
+        *,
+        data: MnistData | None = None,
+        store: Store | None = None,
+        figure_format: str = "svg",
+    ) -> list[Path]:
+        """Write ``results.json`` and the figures into ``out_dir``, as ``compare-paths`` does.
+
+        Parameters
+        ----------
+        out_dir
+            The folder (made if missing); each file is replaced atomically.
+        data
+            The MNIST data the board was computed on (default: loaded again from its settings;
+            needed when the board was computed on data passed in memory).
+        store
+            The model cache the example pairs are redrawn from (default: the user's cache).
+        figure_format
+            ``svg`` or ``pdf``, written beside each PNG.
+
+        Returns
+        -------
+        list of Path
+            ``results.json``, then the figures.
+        """
+        if figure_format not in FIGURE_FORMATS:
+            raise InvalidInputError(
+                f"figure format must be svg or pdf, got {figure_format}", param="figure_format"
+            )
+        if data is None:
+            data = load_mnist(
+                self.settings["data"], limit=self.settings["limit"], seed=self.settings["seed"]
+            )
+        if data.describe()["fingerprint"] != self.data["fingerprint"]:
+            raise InvalidInputError(
+                "the data differs from the data this board was computed on; pass that as data",
+                param="data",
+            )
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        key = settings_key(STUDY, self.settings, self.data, study_versions())
+        written = [write_json_atomic(folder / RESULTS, self.to_dict(key))]
+        return written + save_figures(
+            self, folder, data=data, store=store or Store(), figure_format=figure_format
+        )
+
     def table(self) -> str:
         """A text table: per configuration and path, the mean of each measure that counts.
 
@@ -373,13 +421,11 @@ def compare_paths(
     order = {unit.key: i for i, unit in enumerate(settings.units)}
     units.sort(key=lambda u: order.get(scoreboard.Unit(**u["unit"]).key, len(order)))
     summary = scoreboard.summarise(units, seed=settings.seed)
-    board = Scoreboard(plain, data.describe(), units, summary, failures)
-    written: list[Path] = []
-    if folder is not None:
-        write(summary)
-        written.append(folder / RESULTS)
-        written += save_figures(board, folder, data=data, store=store, figure_format=figure_format)
-    return Scoreboard(plain, data.describe(), units, summary, failures, written)
+    board = Scoreboard(plain, described, units, summary, failures)
+    if folder is None:
+        return board
+    written = board.save(folder, data=data, store=store, figure_format=figure_format)
+    return Scoreboard(plain, described, units, summary, failures, written)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,7 +50,8 @@ class Plan:
     def sentence(self) -> str:
         """One line: ``"compare-paths: 54 units to run (0 kept from before); up to 54 models to
         train"``."""
-        text = f"{self.study}: {self.n_todo} units to run ({self.n_done} kept from before)"
+        units = "unit" if self.n_todo == 1 else "units"
+        text = f"{self.study}: {self.n_todo} {units} to run ({self.n_done} kept from before)"
         if self.n_trainings is not None:
             text += f"; up to {self.n_trainings} model{'s' * (self.n_trainings != 1)} to train"
         return text

@@ -20,9 +20,10 @@ import numpy as np
 
 from manifoldviz.data.sources import MnistData, load_mnist, stratified_subset
 from manifoldviz.data.transforms import flatten_scaled, shuffled_labels
-from manifoldviz.errors import InvalidInputError
+from manifoldviz.errors import InvalidInputError, ManifoldvizError
 from manifoldviz.progress import Progress
 from manifoldviz.provenance import library_versions
+from manifoldviz.runs.engine import Plan, run_units
 from manifoldviz.store import Store
 from manifoldviz.training.recording import Trajectory, TrajectoryRecorder
 from manifoldviz.trajectories import projection as proj
@@ -30,6 +31,10 @@ from manifoldviz.trajectories import weightspace
 
 MODELS = ("mlp", "autoencoder", "vae")
 LAYERS = {"mlp": ("hidden", "output"), "autoencoder": ("latent",), "vae": ("latent",)}
+
+
+#: The study's name in the engine's plan and progress lines.
+STUDY = "trajectory"
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,26 @@ def _record(
     return recorder.trajectory(info)
 
 
+def _record_spec(
+    data: MnistData, config: TrajectoryConfig, name: str, probe_at: np.ndarray
+) -> dict[str, Any]:
+    """The store key of a recording: what was trained and what was probed, not the projection."""
+    from manifoldviz.models.cached import TRAINING_RECIPE
+
+    return {
+        "labels": name,
+        "model": config.model,
+        "layer": config.layer_name,
+        "n_epochs": config.n_epochs,
+        "batch_size": config.batch_size,
+        "first_epoch_snapshots": config.first_epoch_snapshots,
+        "probe": [int(i) for i in probe_at],
+        "seed": config.seed,
+        "data": data.fingerprint(),
+        "recipe": TRAINING_RECIPE,
+    }
+
+
 def recorded(
     data: MnistData,
     config: TrajectoryConfig,
@@ -218,20 +243,7 @@ def recorded(
     record is always read back from the store, so a first run and a cached one give the same
     bytes.
     """
-    from manifoldviz.models.cached import TRAINING_RECIPE
-
-    spec = {
-        "labels": name,
-        "model": config.model,
-        "layer": config.layer_name,
-        "n_epochs": config.n_epochs,
-        "batch_size": config.batch_size,
-        "first_epoch_snapshots": config.first_epoch_snapshots,
-        "probe": [int(i) for i in probe_at],
-        "seed": config.seed,
-        "data": data.fingerprint(),
-        "recipe": TRAINING_RECIPE,
-    }
+    spec = _record_spec(data, config, name, probe_at)
 
     def build(folder: Path) -> dict[str, Any]:
         if progress:
@@ -243,6 +255,20 @@ def recorded(
 
     entry = store.get_or_build(f"trajectory-{config.model}", spec, build)
     return Trajectory.load(entry.file("record"))
+
+
+def record_unit(
+    data: MnistData,
+    config: TrajectoryConfig,
+    probe_at: np.ndarray,
+    store: Store,
+    name: str,
+    labels: np.ndarray,
+    progress: Progress | None = None,
+) -> str:
+    """One unit of the engine: the run ``name`` trained, recorded and kept in the store."""
+    recorded(data, config, name, labels, probe_at, store=store, progress=progress)
+    return name
 
 
 def run(
@@ -283,6 +309,25 @@ def run(
     variants: dict[str, np.ndarray] = {"true": data.y_train}
     if config.compare == "shuffled":
         variants["shuffled"] = shuffled_labels(data.y_train, fraction=1.0, seed=config.seed)
+    # The recordings are the units (the store keeps each, so an interrupted run resumes);
+    # projecting them is quick and happens after.
+    kind = f"trajectory-{config.model}"
+    kept = [n for n in variants if store.get(kind, _record_spec(data, config, n, chosen))]
+    todo = [(n, {"name": n, "labels": labels}) for n, labels in variants.items() if n not in kept]
+    failures: list[str] = []
+    run_units(
+        Plan(STUDY, len(variants), len(kept), len(todo)),
+        record_unit,
+        {"data": data, "config": config, "probe_at": chosen, "store": store, "progress": progress},
+        todo,
+        on_value=lambda _key, _name: None,
+        on_failure=lambda key, error, _attempts: failures.append(f"{key}: {error}"),
+        checkpoint=lambda: None,
+        progress=progress,
+        unit_name="recording",
+    )
+    if failures:
+        raise ManifoldvizError(f"recording failed: {failures[0].splitlines()[0]}")
     runs, frames, paths, controls, surfaces = {}, {}, {}, {}, {}
     for name, labels in variants.items():
         run_record = recorded(data, config, name, labels, chosen, store=store, progress=progress)
