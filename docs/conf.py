@@ -16,7 +16,11 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(DOCS / "_ext"))
 
-from gallery_scraper import GalleryFileScraper, gallery_environment  # noqa: E402
+from gallery_scraper import (  # noqa: E402
+    ClearScriptOutputs,
+    GalleryFileScraper,
+    gallery_environment,
+)
 
 project = "manifoldviz"
 author = "the manifoldviz authors"
@@ -99,6 +103,7 @@ sphinx_gallery_conf = {
     # The gallery package's own modules sit beside the scripts; they are not examples.
     "ignore_pattern": r"(__init__|build|index|scheduler|scripts|worker)\.py$",
     "image_scrapers": (GalleryFileScraper(),),
+    "reset_modules": ("matplotlib", ClearScriptOutputs()),
     "doc_module": ("manifoldviz",),
     "backreferences_dir": "api/backreferences",
     "reference_url": {"manifoldviz": None},

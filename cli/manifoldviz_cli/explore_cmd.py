@@ -65,7 +65,7 @@ from manifoldviz_cli.options import (
     metavar="ARCH:LATENT,...",
     default=None,
     help="Several autoencoders in one page, switchable in it, like dense:16,vae:2 "
-    "(instead of --model/--latent; two fit the 6 MB budget).",
+    "(instead of --model/--latent; two of the usual sizes fit the 6 MB budget).",
 )
 @seed_option(
     "Picks the palette and the map's digits: another seed, another pick (the models stay)."

@@ -31,6 +31,18 @@ def gallery_environment(out_dir: Path) -> dict[str, str]:
     return {key: env[key] for key in env if key.startswith("MANIFOLDVIZ_GALLERY_")}
 
 
+class ClearScriptOutputs:
+    """A ``reset_modules`` step: empty a script's output folder before it runs, so a page shows
+    only what this build's run of the script wrote."""
+
+    def __repr__(self) -> str:  # sphinx-gallery hashes the configuration through repr
+        return "ClearScriptOutputs()"
+
+    def __call__(self, gallery_conf: dict[str, Any], fname: str, when: str = "before") -> None:
+        if when == "before":
+            shutil.rmtree(Path(os.environ[ENV_OUT]) / Path(fname).stem, ignore_errors=True)
+
+
 class GalleryFileScraper:
     """An image scraper (see sphinx-gallery's custom scrapers) over each script's output folder."""
 

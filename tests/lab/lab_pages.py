@@ -103,13 +103,13 @@ class OpenPage:
         assert leaving == []
 
 
-def open_page(browser: Any, path: Path) -> OpenPage:
+def open_page(browser: Any, path: Path, fragment: str = "") -> OpenPage:
     page = browser.new_page(viewport={"width": 1320, "height": 1000})
     opened = OpenPage(page)
     page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: opened.errors.append(str(e)))
     page.on("request", lambda r: opened.requests.append(r.url))
-    page.goto(path.as_uri())
+    page.goto(path.as_uri() + fragment)
     page.wait_for_function(
         "window.lab && (window.lab.loaded || document.getElementById('status')"
         ".textContent.startsWith('The page could not'))",

@@ -26,6 +26,7 @@ from manifoldviz.interpolation.isomap import NeighbourGraph
 from manifoldviz.interpolation.measures import MEASURES
 from manifoldviz.lab import payload
 from manifoldviz.lab.page import ExplorePage, explore
+from manifoldviz.lab.page_models import estimated_page_bytes
 from manifoldviz.lab.payload import (
     GRAPH_POINTS,
     SHOWN_MEASURES,
@@ -159,7 +160,10 @@ def test_page_measures_are_the_catalogues() -> None:
 def test_conv_is_refused_before_any_data_is_read() -> None:
     with pytest.raises(InvalidInputError, match="conv autoencoder: its convolutions") as caught:
         explore(3, 8, model="conv", data="no-such-file.npz")
-    assert caught.value.param == "models"
+    assert caught.value.param == "model"  # the parameter the caller passed
+    with pytest.raises(InvalidInputError, match="latent size of dense must be 2-64") as caught:
+        explore(3, 8, latent_dim=1, data="no-such-file.npz")
+    assert caught.value.param == "latent_dim"
 
 
 # ---------------------------------------------------------------- the page, without training
@@ -169,8 +173,14 @@ def test_a_two_model_page_fits_the_size_budget(sample_mnist) -> None:
     page = page_of_shape(sample_mnist, n_map=5000, models=(("dense", 16), ("vae", 2)))
     assert page.graph.n == GRAPH_POINTS  # the default graph, on as many training digits
     text = page.html()
-    assert len(text.encode("utf-8")) < MAX_PAGE_BYTES
+    size = len(text.encode("utf-8"))
+    assert size < MAX_PAGE_BYTES
     assert text == page.html()  # same inputs, same bytes
+    # the estimate that refuses a page before any training is close, and on the safe side
+    estimate = estimated_page_bytes(
+        (("dense", 16), ("vae", 2)), map_points=5000, palette=50, graph_points=GRAPH_POINTS
+    )
+    assert size <= estimate <= 1.15 * size
 
 
 def test_page_graph_is_the_librarys(sample_mnist, tmp_path: Path) -> None:
@@ -217,6 +227,8 @@ def run(*args: str):
         (["--models", "dense:99"], "--models"),
         (["--models", "dense"], "ARCHITECTURE:LATENT"),
         (["--models", "dense:16,vae:2,dense:8"], "over the 6 MB budget"),
+        (["--latent", "1"], "--latent"),
+        (["--model", "conv"], "--model"),
         (["--models", "dense:16", "--latent", "8"], "not both"),
         (["--out", "missing-folder/lab.html"], "--out"),
         (["--out", "lab.png"], "--out"),
@@ -550,6 +562,11 @@ def test_inline_view_runs_the_lab_in_its_frame(
     frame = page.frames[1]
     frame.wait_for_function("window.lab && window.lab.loaded", timeout=60_000)
     assert frame.inner_text("#verdict-latent").startswith("looks like ")
+    # inside a notebook the lab keeps no link: its picks never crowd the notebook's history
+    before = page.evaluate("history.length")
+    frame.click("#swap")
+    assert page.evaluate("history.length") == before
+    assert not frame.evaluate("lab.page.linked")
     assert errors == []
 
 

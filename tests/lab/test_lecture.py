@@ -169,9 +169,8 @@ def test_the_link_reopens_the_same_view_and_back_steps_through_picks(
     link = opened.page.url
     assert link != first and "model=vae%3A2" in link and "method=slerp" in link
     shown = view_of(opened)
-    again = open_page(browser, Path(two_models_path))
-    again.page.goto(link)
-    again.page.wait_for_function("window.lab && window.lab.loaded")
+    fragment = link[link.index("#") :]
+    again = open_page(browser, two_models_path, fragment)  # a fresh load of the link
     restored = view_of(again)
     assert restored[:7] == shown[:7]
     # the decoded digit travels as 8-bit grey levels: its frames agree to a grey level
@@ -240,8 +239,16 @@ def test_presenter_mode_keeps_every_control_working_from_the_keyboard(
     assert not page.evaluate("lab.player.playing")
     page.locator('input[name="model"][value="vae:2"]').check()
     assert page.evaluate("lab.model.name") == "vae:2"
+    page.keyboard.press("b")  # the shortcuts still work with a radio focused
+    assert page.evaluate("lab.state.active") == "b"
+    page.keyboard.press("ArrowRight")  # ... but the radio keeps its arrows
+    assert page.evaluate("lab.model.name") == "dense:16"
     page.locator("#grid").check()
     assert page.evaluate("lab.state.grid")
+    page.keyboard.press("2")
+    assert page.evaluate("lab.state.pathKind") == "slerp"
+    page.keyboard.press(" ")  # the checkbox keeps its space
+    assert not page.evaluate("lab.state.grid") and not page.evaluate("lab.player.playing")
     page.keyboard.press("Escape")
     assert not page.evaluate("document.body.classList.contains('presenter')")
     assert frame.bounding_box()["width"] == small

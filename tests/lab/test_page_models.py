@@ -34,6 +34,7 @@ def test_models_are_parsed_in_order() -> None:
         ("dense:x", "each model is ARCHITECTURE:LATENT"),
         ("dense:16,dense:16", "dense:16 is named twice"),
         ("dense:16,", "each model is ARCHITECTURE:LATENT"),
+        ("dense:²", "each model is ARCHITECTURE:LATENT"),
     ],
 )
 def test_a_bad_model_list_is_one_clear_error(text: str, needle: str) -> None:

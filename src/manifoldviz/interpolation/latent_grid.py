@@ -98,7 +98,8 @@ def plane_basis(
 
     The first points from the mean towards A, the second towards B at right angles (the lab
     page computes the same in ``MV.planeBasis``). When A, B and the mean are on one line the
-    second direction is a seeded random one, at right angles to the first.
+    second direction is a seeded random one, at right angles to the first (the page takes the
+    coordinate axis least along the first instead: only then do the two differ).
 
     Parameters
     ----------

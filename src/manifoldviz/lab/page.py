@@ -153,7 +153,8 @@ class ExplorePage:
 
         A 2-D model's map is its latent plane itself (origin 0, the axes z₁ and z₂); a larger
         one's is the plane through A's code, B's code and the mean code of the map's digits
-        (:func:`~manifoldviz.interpolation.latent_grid.plane_basis`), as ``--grid`` draws it.
+        (:func:`~manifoldviz.interpolation.latent_grid.plane_basis`), as ``--grid`` draws it
+        (for A, B and the mean on one line the page picks its own second direction).
 
         Parameters
         ----------
@@ -385,7 +386,10 @@ def explore(
     >>> lab.save("explore.html")  # doctest: +SKIP
     """
     a, b = check_digit(a, "a"), check_digit(b, "b")
-    wanted = check_models(models if models is not None else [(model, latent_dim)])
+    if models is not None:
+        wanted = check_models(models)
+    else:
+        wanted = check_models([(model, latent_dim)], params=("model", "model", "latent_dim"))
     if not 1 <= per_class <= 20:
         raise InvalidInputError(f"per-class must be 1-20, got {per_class}", param="per_class")
     if not 100 <= map_points <= 10_000:

@@ -1,11 +1,11 @@
 """What the interpolation lab's page carries, decided and packed in pure functions.
 
-The page holds the models' weights, a palette of test digits, the map's digits, the map's
-projection, the measures it shows (named, labelled and judged as in
+The page holds the models' weights, a palette of test digits, the map's digits (and each
+model's codes of them), the measures it shows (named, labelled and judged as in
 :mod:`manifoldviz.interpolation.measures`), the path methods it offers (and why not the others),
 and for the Isomap path a class-stratified subset of the training digits with their guarded
-neighbour graph. Arrays travel as base64 of zlib data (float32 and int32 split into byte planes
-first, which compresses better); the page inflates them with the browser's own
+neighbour graph. Arrays travel as base64 of zlib data (float32, float16 and int32 split into
+byte planes first, which compresses better); the page inflates them with the browser's own
 ``DecompressionStream``.
 """
 

@@ -195,7 +195,7 @@ class Scoreboard:
                 "the data differs from the data this board was computed on; pass that as data",
                 param="data",
             )
-        folder = Path(out_dir)
+        folder = check_out_dir(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
         key = settings_key(STUDY, self.settings, self.data, study_versions())
         written = [write_json_atomic(folder / RESULTS, self.to_dict(key))]

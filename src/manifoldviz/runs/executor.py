@@ -59,10 +59,15 @@ def _describe(exc: BaseException) -> str:
 
 
 class SequentialExecutor:
-    """Runs in this process, one after another (progress callbacks work as usual)."""
+    """Runs in this process, one after another (progress callbacks work as usual).
 
-    def __init__(self, *, retries: int = 1):
+    ``reraise=True`` lets a unit's last failure propagate as it was raised, for a study whose
+    units cannot stand without each other (a bad input then stays a bad input).
+    """
+
+    def __init__(self, *, retries: int = 1, reraise: bool = False):
         self.retries = retries
+        self.reraise = reraise
 
     def map(self, fn, shared, items, on_done):
         outcomes = []
@@ -72,6 +77,8 @@ class SequentialExecutor:
                     outcome = Outcome(key, fn(**shared, **kwargs), attempts=attempt)
                     break
                 except Exception as exc:  # a run's failure is data, not a crash
+                    if self.reraise and attempt == self.retries + 1:
+                        raise
                     outcome = Outcome(key, error=_describe(exc), attempts=attempt)
             on_done(outcome)
             outcomes.append(outcome)

@@ -20,10 +20,11 @@ import numpy as np
 
 from manifoldviz.data.sources import MnistData, load_mnist, stratified_subset
 from manifoldviz.data.transforms import flatten_scaled, shuffled_labels
-from manifoldviz.errors import InvalidInputError, ManifoldvizError
+from manifoldviz.errors import InvalidInputError
 from manifoldviz.progress import Progress
 from manifoldviz.provenance import library_versions
 from manifoldviz.runs.engine import Plan, run_units
+from manifoldviz.runs.executor import SequentialExecutor
 from manifoldviz.store import Store
 from manifoldviz.training.recording import Trajectory, TrajectoryRecorder
 from manifoldviz.trajectories import projection as proj
@@ -206,6 +207,11 @@ def _record(
     return recorder.trajectory(info)
 
 
+def _record_kind(config: TrajectoryConfig) -> str:
+    """The store kind of a model's recordings."""
+    return f"trajectory-{config.model}"
+
+
 def _record_spec(
     data: MnistData, config: TrajectoryConfig, name: str, probe_at: np.ndarray
 ) -> dict[str, Any]:
@@ -253,7 +259,7 @@ def recorded(
         record.save(folder / "record")
         return {"n_snapshots": len(record.snapshots)}
 
-    entry = store.get_or_build(f"trajectory-{config.model}", spec, build)
+    entry = store.get_or_build(_record_kind(config), spec, build)
     return Trajectory.load(entry.file("record"))
 
 
@@ -310,24 +316,23 @@ def run(
     if config.compare == "shuffled":
         variants["shuffled"] = shuffled_labels(data.y_train, fraction=1.0, seed=config.seed)
     # The recordings are the units (the store keeps each, so an interrupted run resumes);
-    # projecting them is quick and happens after.
-    kind = f"trajectory-{config.model}"
+    # projecting them is quick and happens after. A failed recording ends the study as it was
+    # raised: the other run alone would not be the study asked for.
+    kind = _record_kind(config)
     kept = [n for n in variants if store.get(kind, _record_spec(data, config, n, chosen))]
     todo = [(n, {"name": n, "labels": labels}) for n, labels in variants.items() if n not in kept]
-    failures: list[str] = []
     run_units(
         Plan(STUDY, len(variants), len(kept), len(todo)),
         record_unit,
         {"data": data, "config": config, "probe_at": chosen, "store": store, "progress": progress},
         todo,
         on_value=lambda _key, _name: None,
-        on_failure=lambda key, error, _attempts: failures.append(f"{key}: {error}"),
+        on_failure=lambda _key, _error, _attempts: None,  # never called: the error propagates
         checkpoint=lambda: None,
+        executor=SequentialExecutor(retries=0, reraise=True),
         progress=progress,
         unit_name="recording",
     )
-    if failures:
-        raise ManifoldvizError(f"recording failed: {failures[0].splitlines()[0]}")
     runs, frames, paths, controls, surfaces = {}, {}, {}, {}, {}
     for name, labels in variants.items():
         run_record = recorded(data, config, name, labels, chosen, store=store, progress=progress)

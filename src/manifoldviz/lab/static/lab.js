@@ -564,7 +564,6 @@
       const thumbs = this.palette.map((endpoint, k) => {
         const button = element("button", "thumb");
         button.type = "button";
-        button.setAttribute("role", "listitem");
         button.setAttribute("aria-label", `use ${endpoint.name}`);
         button.title = endpoint.name;
         button.dataset.key = endpoint.key;
@@ -581,7 +580,12 @@
       thumbs.forEach((c, k) => byDigit[this.palette[k].label].push(c));
       const rows = Math.max(...byDigit.map((column) => column.length));
       for (let r = 0; r < rows; r++) {
-        for (let d = 0; d < 10; d++) $("palette").append(byDigit[d][r] ?? element("span"));
+        for (let d = 0; d < 10; d++) {
+          const item = element("div", "palette-item");
+          item.setAttribute("role", "listitem");
+          if (byDigit[d][r]) item.append(byDigit[d][r]);
+          $("palette").append(item);
+        }
       }
       return thumbs;
     }
@@ -757,10 +761,18 @@
       if (this.restoring || !this.linked) return;
       clearTimeout(this.pendingLink);
       if (kind === "step") {
-        keepInLink(this, "pushState");
+        // the step being left keeps the t it was last shown at
+        if (this.pendingFragment) keepInLink(this, "replaceState", this.pendingFragment);
+        this.pendingFragment = null;
+        const fragment = viewFragment(this);
+        if (fragment !== location.hash) keepInLink(this, "pushState", fragment);
         return;
       }
-      this.pendingLink = setTimeout(() => keepInLink(this, "replaceState"), 250);
+      this.pendingFragment = viewFragment(this);
+      this.pendingLink = setTimeout(() => {
+        keepInLink(this, "replaceState", this.pendingFragment);
+        this.pendingFragment = null;
+      }, 250);
     }
 
     // A point of the map's plane as an endpoint: its decoded image.
@@ -989,13 +1001,22 @@
     return `x${toBase64Url(Uint8Array.from(endpoint.x, (v) => Math.round(255 * clamp01(v))))}`;
   }
 
-  // The view into the browser's history; where the page has no history of its own (inline in
-  // a notebook, in a sandboxed frame) the link is simply not kept.
-  function keepInLink(page, how) {
+  // The view into the browser's history. Inside a frame (inline in a notebook) the page has no
+  // address bar of its own, and its steps would only crowd the notebook's back button: there,
+  // and wherever the history refuses, the link is not kept.
+  function keepInLink(page, how, fragment) {
     try {
-      history[how](null, "", viewFragment(page));
+      history[how](null, "", fragment);
     } catch {
       page.linked = false;
+    }
+  }
+
+  function framed() {
+    try {
+      return window.top !== window;
+    } catch {
+      return true;
     }
   }
 
@@ -1113,9 +1134,16 @@
         page.setPresenter(false);
         return;
       }
-      if (event.target instanceof HTMLInputElement) return;
       const key = event.key.toLowerCase();
       const step = { arrowleft: -0.01, arrowdown: -0.01, arrowright: 0.01, arrowup: 0.01 }[key];
+      // A field keeps the keys it uses: a text field all of them, the slider and the radios
+      // their arrows, a checkbox or a radio its space; the other shortcuts still work there.
+      const target = event.target;
+      if (target instanceof HTMLInputElement) {
+        if (target.type === "text") return;
+        if (step !== undefined) return;
+        if (key === " " && (target.type === "checkbox" || target.type === "radio")) return;
+      }
       if (step !== undefined) {
         event.preventDefault();
         player.stop();
@@ -1352,8 +1380,8 @@
     page.newPath();
     page.restoring = false;
     openLink(page);
-    page.linked = true;
-    keepInLink(page, "replaceState");
+    page.linked = !framed();
+    if (page.linked) keepInLink(page, "replaceState", viewFragment(page));
     window.addEventListener("popstate", () => {
       try {
         page.applyView(readFragment(page, location.hash));

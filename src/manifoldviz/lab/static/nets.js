@@ -1,6 +1,6 @@
 // The page's maths, no DOM: unpacking the embedded arrays, the dense models, the paths (the
 // straight latent ones and the Isomap graph's), the per-frame measures, the latent map's
-// projection and MNIST-style scaling of a drawing.
+// plane and MNIST-style scaling of a drawing.
 // Names follow the Python side: x images (784 values in [0, 1]), z latent codes, decode,
 // encode, classify. Numbers are kept in Float64Array so the page matches numpy's float32
 // runtime to well under 1e-4. Everything lab.js uses is handed over in one namespace, MV (the
