@@ -105,12 +105,25 @@ def test_the_notebook_is_rendered_executed(site: Path) -> None:
     assert "best epoch:" in page and "data:image/gif" in page
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static file handler that keeps the test output clean."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A page closed mid-download (search fetches excerpts) is not an error of the site."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
     """The site on a local static server, as any static host serves it (search needs http)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
