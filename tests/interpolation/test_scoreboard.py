@@ -59,6 +59,26 @@ def test_a_worse_latent_path_is_reported_as_such(seed: int) -> None:
     assert nothing["sentence"].startswith("No measure passed the controls")
 
 
+def test_the_sentence_names_each_paths_own_measures() -> None:
+    configs = {
+        "mnist/vae-2": {
+            "dataset": "mnist",
+            "kept": ["confidence", "entropy"],
+            "differences": {"linear": {}, "slerp": {}},
+        }
+    }
+    significant = [
+        {"config": "mnist/vae-2", "path": "linear", "label": "entropy", "better": "pixel"},
+        {"config": "mnist/vae-2", "path": "linear", "label": "confidence", "better": "pixel"},
+        {"config": "mnist/vae-2", "path": "slerp", "label": "entropy", "better": "pixel"},
+    ]
+    said = scoreboard.sentence(configs, significant)
+    assert "mnist/vae-2 linear: entropy, confidence; mnist/vae-2 slerp: entropy" in said
+    assert "linear+slerp" not in said  # slerp is not worse on confidence
+    both = [dict(s, path=p) for s in significant[:2] for p in ("linear", "slerp")]
+    assert "mnist/vae-2 linear+slerp: entropy, confidence" in scoreboard.sentence(configs, both)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "param"),
     [

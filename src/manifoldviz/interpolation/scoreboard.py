@@ -443,22 +443,22 @@ def sentence(configs: Mapping[str, Any], significant: Sequence[Mapping[str, Any]
         return "No measure passed the controls, so no difference was tested."
 
     def listed(better: str) -> str:
-        grouped: dict[str, tuple[list[str], list[str]]] = {}
+        # per configuration, each path's measures; paths whose measures are the same are named
+        # together ("linear+slerp"), any other path on its own
+        by_config: dict[str, dict[str, list[str]]] = {}
         for s in significant:
             if s["better"] != better:
                 continue
-            found_paths, labels = grouped.setdefault(s["config"], ([], []))
-            if s["path"] not in found_paths:
-                found_paths.append(s["path"])
+            labels = by_config.setdefault(s["config"], {}).setdefault(s["path"], [])
             if s["label"] not in labels:
                 labels.append(s["label"])
-        return (
-            "; ".join(
-                f"{config} {'+'.join(p)}: {', '.join(labels)}"
-                for config, (p, labels) in grouped.items()
-            )
-            or "none"
-        )
+        parts = []
+        for config, measured in by_config.items():
+            together: dict[tuple[str, ...], list[str]] = {}
+            for path, labels in measured.items():
+                together.setdefault(tuple(labels), []).append(path)
+            parts += [f"{config} {'+'.join(p)}: {', '.join(m)}" for m, p in together.items()]
+        return "; ".join(parts) or "none"
 
     n_latent = sum(s["better"] == "latent" for s in significant)
     n_pixel = sum(s["better"] == "pixel" for s in significant)
