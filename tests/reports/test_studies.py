@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from manifoldviz.errors import InvalidInputError
 from manifoldviz.reports.studies import STUDY_NAMES, run_study, study
 
 
@@ -31,6 +32,13 @@ def test_run_study_writes_the_report_and_resumes(tmp_path: Path) -> None:
     again = run_study("overfitting", config, tmp_path / "overfit", progress=lines.append)
     assert any("kept from before" in line for line in lines)
     assert again.result.runs == report.result.runs
+    # the report saves itself elsewhere, the same files with the same results
+    copied = report.save(tmp_path / "copy", figure_format="pdf")
+    assert copied[0].name == "results.json" and any(p.suffix == ".pdf" for p in copied)
+    saved = json.loads(copied[0].read_text())
+    assert saved["runs"] == json.loads(report.written[0].read_text())["runs"]
+    with pytest.raises(InvalidInputError, match="is a file"):
+        report.save(report.written[0])
     toy = run_study(
         "fitmorph", FitMorphConfig(n_epochs=20, grid=20, n_snapshots=3), tmp_path / "fm"
     )

@@ -17,9 +17,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manifoldviz.choices import FIGURE_FORMATS
 from manifoldviz.errors import InvalidInputError
 from manifoldviz.progress import Progress
 from manifoldviz.runs.executor import Executor
+from manifoldviz.runs.results_file import check_out_dir
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,29 @@ class StudyReport:
     def failures(self) -> list[dict[str, Any]]:
         """Units that failed after their retry (sweeping studies; empty otherwise)."""
         return list(getattr(self.result, "failures", []) or [])
+
+    def save(self, out_dir: str | os.PathLike[str], *, figure_format: str = "svg") -> list[Path]:
+        """Write the report again into ``out_dir``, as :func:`run_study` wrote it.
+
+        Parameters
+        ----------
+        out_dir
+            The folder (made if missing); each file is replaced atomically.
+        figure_format
+            The vector format written beside each PNG (``svg`` or ``pdf``).
+
+        Returns
+        -------
+        list of Path
+            The files written, ``results.json`` first.
+        """
+        folder = check_out_dir(out_dir)
+        if figure_format not in FIGURE_FORMATS:
+            raise InvalidInputError(
+                f"figure format must be svg or pdf, got {figure_format}", param="figure_format"
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        return study(self.study).save(self.result, folder, figure_format)
 
     def _repr_html_(self) -> str:
         """The first figure written, inline in Jupyter, and where the rest went."""
