@@ -186,6 +186,20 @@ def test_the_link_reopens_the_same_view_and_back_steps_through_picks(
     again.check_clean()
 
 
+def test_going_back_while_t_is_settling_keeps_each_step_its_own_view(
+    two_models_path: Path, browser: Any
+) -> None:
+    opened = open_page(browser, two_models_path)
+    page = opened.page
+    page.keyboard.press("2")  # a step: the slerp path
+    page.keyboard.press("ArrowRight")  # t moves; the step's link is updated a moment later
+    page.go_back()
+    page.wait_for_timeout(500)
+    assert page.evaluate("lab.state.pathKind") == "linear"
+    assert "method=linear" in page.url  # the pending update did not land on this step
+    opened.check_clean()
+
+
 @pytest.mark.parametrize(
     ("fragment", "reason"),
     [

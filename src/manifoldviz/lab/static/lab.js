@@ -736,6 +736,9 @@
 
     // Show a view read from a link (readFragment), without recording it as a new step.
     applyView(view) {
+      // a t update still waiting belongs to the view being left: it must not land on this one
+      clearTimeout(this.pendingLink);
+      this.pendingFragment = null;
       this.restoring = true;
       try {
         this.setModel(view.model, false);
