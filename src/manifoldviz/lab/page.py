@@ -364,8 +364,8 @@ def explore(
         The autoencoders the page carries and switches between, as ``(architecture,
         latent_dim)``, like ``[("dense", 16), ("vae", 2)]`` (the first is shown first). The
         page runs them as matrix products, so ``"dense"`` and ``"vae"`` (its mean code); two
-        fit the 6 MB budget (:func:`~manifoldviz.lab.page_models.check_budget`, checked before
-        any training).
+        of the usual latent sizes (up to 32 or so) fit the 6 MB budget
+        (:func:`~manifoldviz.lab.page_models.check_budget`, checked before any training).
     per_class
         Test digits of each class offered as endpoints (1-20).
     map_points
