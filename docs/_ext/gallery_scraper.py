@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from manifoldviz_gallery.scheduler import DEFAULT_JOBS, TF_THREADS, tensorflow_threads
 from manifoldviz_gallery.scripts import ENV_OUT, settings_environment
 from sphinx_gallery.scrapers import figure_rst
 
@@ -25,10 +26,16 @@ OFFERED_SUFFIXES = (".html",)
 
 
 def gallery_environment(out_dir: Path) -> dict[str, str]:
-    """The environment ``manifoldviz gallery --quick`` gives its scripts, writing to ``out_dir``."""
+    """The environment ``manifoldviz gallery --quick`` gives its scripts, writing to ``out_dir``.
+
+    That includes TensorFlow's thread count of a default build's workers (a model's last digits
+    can depend on it), so the site shows the bytes the export writes on the same machine.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     env = settings_environment(out_dir, quick=True, seed=0, data=None)
-    return {key: env[key] for key in env if key.startswith("MANIFOLDVIZ_GALLERY_")}
+    chosen = {key: env[key] for key in env if key.startswith("MANIFOLDVIZ_GALLERY_")}
+    chosen[TF_THREADS] = os.environ.get(TF_THREADS, str(tensorflow_threads(DEFAULT_JOBS)))
+    return chosen
 
 
 class ClearScriptOutputs:
