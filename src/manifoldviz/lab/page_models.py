@@ -32,12 +32,12 @@ NOT_IN_PAGE = {"conv": "its convolutions do not run in the page, which runs only
 #: The chapter's MLP (784-512-10) and each autoencoder's hidden width.
 _CLASSIFIER_PARAMETERS = 784 * 512 + 512 + 512 * 10 + 10
 _HIDDEN = 256
-#: Packed bytes per value, measured on full MNIST's two-model page (5.08 MB) and rounded up:
-#: a float16 weight or code deflates to about 1.7 bytes (2.28 in base64), a uint8 digit pixel
-#: to about a fifth of a byte (0.28 in base64).
+#: Packed bytes per value, rounded up from the two-model page on full MNIST (its size is in
+#: BENCHMARKS.md): a float16 weight or code, deflated, in base64; a uint8 digit pixel, deflated
+#: (digits are mostly blank), in base64.
 _BYTES_PER_WEIGHT = 2.4
 _BYTES_PER_PIXEL = 0.3
-#: The Isomap graph (0.84 MB for 3,000 digits) per graph digit, and the page's own code.
+#: The Isomap graph's share per graph digit (its pixels and neighbours), and the page's own code.
 _BYTES_PER_GRAPH_DIGIT = 300
 _PAGE_CODE_BYTES = 140_000
 
