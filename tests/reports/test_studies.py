@@ -39,6 +39,9 @@ def test_run_study_writes_the_report_and_resumes(tmp_path: Path) -> None:
     assert saved["runs"] == json.loads(report.written[0].read_text())["runs"]
     with pytest.raises(InvalidInputError, match="is a file"):
         report.save(report.written[0])
+    with pytest.raises(InvalidInputError, match="svg or pdf") as raised:
+        report.save(tmp_path / "eps", figure_format="eps")
+    assert raised.value.param == "figure_format" and not (tmp_path / "eps").exists()
     toy = run_study(
         "fitmorph", FitMorphConfig(n_epochs=20, grid=20, n_snapshots=3), tmp_path / "fm"
     )
